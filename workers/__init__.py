@@ -1,0 +1,1 @@
+"""Background processes: RQ worker, cron schedule, development launcher."""

