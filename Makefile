@@ -10,7 +10,7 @@ PORT ?= 5000
 export PORT
 
 .DEFAULT_GOAL := help
-.PHONY: help venv translations migrate seed run test lint fix bench
+.PHONY: help venv translations messages migrate seed run test lint fix bench
 
 help:
 	@echo "make venv          create .venv and install the project with its dev tools"
@@ -38,6 +38,13 @@ translations: venv
 		echo "No message catalogues in $(TRANSLATIONS); nothing to compile."; \
 	fi
 
+# After changing user-visible text: re-extract, merge into the catalogues, then translate vi.
+messages: venv
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ -o $(TRANSLATIONS)/messages.pot \
+		--no-location --sort-output --project marketplace .
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) \
+		--no-fuzzy-matching --ignore-obsolete
+
 migrate: venv
 	$(FLASK) db upgrade
 
@@ -60,9 +67,11 @@ fix: venv
 	$(BIN)/ruff format .
 
 bench: venv
-	@set -e; for script in bench/*.py; do \
+	@set -e; ran=0; for script in bench/*.py; do \
 		case "$${script##*/}" in _*|conftest.py) continue;; esac; \
 		[ -f "$$script" ] || continue; \
 		echo "== $$script"; \
 		$(BIN)/python "$$script"; \
-	done
+		ran=1; \
+	done; \
+	[ "$$ran" -eq 1 ] || echo "No benchmarks in bench/ yet."

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 from sqlalchemy import func
 from sqlalchemy import select
 
@@ -13,6 +14,7 @@ from marketplace.extensions import db
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo_command() -> None:
     """Load demo cooperatives, products and accounts into an empty database."""
     from marketplace.demo import seed_demo
@@ -29,6 +31,7 @@ def seed_demo_command() -> None:
 
 
 @click.command("seed-reference")
+@with_appcontext
 def seed_reference_command() -> None:
     """Load the areas and categories every installation needs (idempotent)."""
     from marketplace.catalog.reference import seed_areas
@@ -41,6 +44,7 @@ def seed_reference_command() -> None:
 
 
 @click.command("create-admin")
+@with_appcontext
 @click.argument("email")
 @click.option("--name", default="Admin")
 @click.password_option()

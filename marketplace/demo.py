@@ -35,6 +35,7 @@ from marketplace.catalog.services import create_product
 from marketplace.extensions import db
 
 SEED = 2026
+DEMO_PASSWORD = "demo1234"  # documented; seeded only on request
 OCOP_MONTHS = 36  # an OCOP certificate is valid for 36 months
 PROVINCE_ISSUER = "UBND tỉnh Sơn La"
 # 5-star products are recognised nationally, not by the province.
@@ -396,7 +397,9 @@ def _ocop_fields(p: P, rng: random.Random) -> dict[str, Any]:
     }
 
 
-def _variant_rows(p: P, gs1: str | None, items: count[int], rng: random.Random) -> list[dict]:
+def _variant_rows(
+    p: P, gs1: str | None, items: count[int], rng: random.Random
+) -> list[dict[str, Any]]:
     rows = []
     for v in p.variants:
         length, width, height = (int(n) for n in v.size.split("x"))
@@ -418,11 +421,10 @@ def _variant_rows(p: P, gs1: str | None, items: count[int], rng: random.Random) 
     return rows
 
 
-def _product_fields(p: P, coop: Coop, areas: dict[str, Area], category: Category) -> dict:
+def _product_fields(p: P, coop: Coop, areas: dict[str, Area], category: Category) -> dict[str, Any]:
     origin = areas[p.origin or coop.area]
     description = (
-        f"<p>{p.description}</p>"
-        f"<p>Sản phẩm của {coop.name}, {origin.name}, tỉnh Sơn La.</p>"
+        f"<p>{p.description}</p><p>Sản phẩm của {coop.name}, {origin.name}, tỉnh Sơn La.</p>"
     )
     return {
         "name": p.name,
@@ -454,7 +456,7 @@ def _create_products(
     return products, variants
 
 
-def seed_demo(password: str = "demo1234") -> dict[str, Any]:
+def seed_demo(password: str = DEMO_PASSWORD) -> dict[str, Any]:
     """Load reference data, then demo cooperatives, products and users into an empty database.
 
     Returns ``{"skipped": True}`` when there are cooperatives already, else the counts and

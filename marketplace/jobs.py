@@ -66,6 +66,11 @@ TERMINAL = frozenset({FINISHED, FAILED, CANCELED})
 _PENDING_KEY = "marketplace.pending_jobs"
 
 
+def N_(message: str) -> str:  # noqa: N802 - the conventional gettext no-op marker
+    """Mark a message for extraction; it is stored as is and translated when shown."""
+    return message
+
+
 class JobRecord(db.Model):  # type: ignore[name-defined]
     """Our durable copy of a job: who asked, for which cooperative, how far it got."""
 
@@ -163,7 +168,7 @@ def tracked(job_id: str) -> Iterator[JobRecord]:
         _finish(
             job_id,
             FAILED,
-            "The job failed. Try again; if it fails again, tell an admin.",
+            N_("The job failed. Try again; if it fails again, tell an admin."),
         )
         log.exception("job %r failed", job_id)
         raise
@@ -228,7 +233,7 @@ def cancel(record: JobRecord) -> None:
         else:
             job.cancel()
     record.status = CANCELED
-    record.message = "Canceled."
+    record.message = N_("Canceled.")
     db.session.flush()
 
 

@@ -20,9 +20,16 @@ from sqlalchemy.orm import sessionmaker
 from marketplace import create_app
 from marketplace.config import TestConfig
 from marketplace.extensions import db
+from marketplace.i18n_build import compile_catalogues
 from tests import factories
 from tests.databases import fresh_database
 from tests.databases import redis_url_for
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Tests read the Vietnamese pages, so the catalogues must be compiled first."""
+    if not hasattr(session.config, "workerinput"):  # once, in the xdist controller
+        compile_catalogues()
 
 
 @pytest.fixture(scope="session")

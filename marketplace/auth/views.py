@@ -10,6 +10,7 @@ from flask import request
 from flask import session
 from flask import url_for
 from flask_babel import gettext
+from flask_babel import ngettext
 from flask_login import login_required
 from flask_login import login_user
 from flask_login import logout_user
@@ -43,9 +44,10 @@ def login() -> Response | tuple[str, int] | str:
             return redirect(_safe_next(request.args.get("next")))
         if result.wait_seconds:
             minutes = max(1, (result.wait_seconds + 59) // 60)
-            message = gettext(
-                "Too many failed attempts. Try again in %(minutes)d minute(s).",
-                minutes=minutes,
+            message = ngettext(
+                "Too many failed attempts. Try again in %(num)d minute.",
+                "Too many failed attempts. Try again in %(num)d minutes.",
+                minutes,
             )
             return render_template("auth/login.html", form=form, error=message), 429
         return render_template(

@@ -16,6 +16,7 @@ from wtforms import StringField
 from wtforms import SubmitField
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired
+from wtforms.validators import InputRequired
 from wtforms.validators import Length
 from wtforms.validators import NumberRange
 from wtforms.validators import Optional
@@ -70,7 +71,7 @@ class VariantForm(SubForm):
     price = MoneyField(
         _l("Price (đồng)"),
         validators=[
-            DataRequired(_l("Enter the price.")),
+            InputRequired(_l("Enter the price.")),
             NumberRange(
                 MIN_PRICE,
                 MAX_PRICE,
@@ -174,9 +175,16 @@ class ProductForm(BaseForm):
         if field.data and issued and field.data <= issued:
             raise ValidationError(_l("The expiry date must be after the issue date."))
 
-    def validate_ocop_certificate_no(self, field: StringField) -> None:
-        if self.ocop_stars.data and not (field.data or "").strip():
-            raise ValidationError(_l("A rated product needs its OCOP certificate number."))
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid: bool = super().validate(extra_validators)
+        # Cross-field rule: the field's own chain stops at Optional() when it is empty.
+        if self.ocop_stars.data and not (self.ocop_certificate_no.data or "").strip():
+            self.ocop_certificate_no.errors = [
+                *self.ocop_certificate_no.errors,
+                _l("A rated product needs its OCOP certificate number."),
+            ]
+            valid = False
+        return valid
 
     def validate_variants(self, field: FieldList) -> None:
         kept = [entry for entry in field.entries if not entry.form.remove.data]

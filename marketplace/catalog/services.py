@@ -151,7 +151,11 @@ def _variant_values(data: dict[str, Any]) -> dict[str, Any]:
 def _check_skus(
     cooperative: Cooperative, variants: list[dict[str, Any]], product_id: int | None
 ) -> None:
-    wanted = {v["sku"].upper(): i for i, v in enumerate(variants)}
+    wanted: dict[str, int] = {}
+    for index, variant in enumerate(variants):
+        if variant["sku"].upper() in wanted:
+            raise CatalogError("sku", gettext("This SKU is used twice."), index=index)
+        wanted[variant["sku"].upper()] = index
     stmt = select(Variant.sku).where(
         Variant.cooperative_id == cooperative.id,
         func.upper(Variant.sku).in_(list(wanted)),
@@ -168,7 +172,7 @@ def _check_skus(
 
 
 def _unique_slug(cooperative: Cooperative, name: str, product_id: int | None) -> str:
-    base = slugify(name)
+    base = slugify(name, max_length=72)  # room for a "-NN" suffix in the 80-character column
     stmt = select(Product.slug).where(
         Product.cooperative_id == cooperative.id, Product.slug.like(f"{base}%")
     )

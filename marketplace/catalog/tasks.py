@@ -40,7 +40,7 @@ def export_catalog(job_id: str, cooperative_id: int) -> str | None:
                 progress=_report,
             )
         record.result_file = name
-        record.message = "The export is ready."
+        record.message = jobs.N_("The export is ready.")
         return f"{rows} rows"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 from flask import current_app
+from flask import g
 from flask import session
 from flask_babel import get_locale
 from flask_login import current_user
@@ -20,8 +21,17 @@ def select_locale() -> str:
     return str(current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
+def _forget_request_caches() -> None:
+    # Flask-Babel and our tenancy guard cache on ``g``, which lives as long as the
+    # app context. A caller that pushed its own app context (tests, scripts) would
+    # otherwise see the previous request's locale and cooperative.
+    g.pop("_flask_babel", None)
+    g.pop("cooperative", None)
+
+
 def init_app(app: Flask) -> None:
     """Expose the locale and the language list to templates."""
+    app.before_request(_forget_request_caches)
 
     @app.context_processor
     def inject_locale() -> dict[str, object]:

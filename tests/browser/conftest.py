@@ -1,0 +1,88 @@
+"""A live server on loopback with committed demo data, and headless Chromium to drive it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from werkzeug.serving import make_server
+
+from marketplace.demo import seed_demo
+from marketplace.extensions import db
+from tests.conftest import make_app
+from tests.databases import fresh_database
+from tests.databases import redis_url_for
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+OUTPUT = Path(__file__).resolve().parent.parent.parent / "test-output"
+
+
+def _browser_missing() -> str | None:
+    if not Path(CHROMIUM).exists():
+        return f"no Chromium at {CHROMIUM} (apt-get install chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "playwright is not installed"
+    return None
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory: pytest.TempPathFactory, redis_base_url: str) -> Iterator[str]:
+    """The app served over HTTP on a free loopback port, with the demo data committed."""
+    missing = _browser_missing()
+    if missing:
+        if os.environ.get("MARKETPLACE_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"browser tests are required here but {missing}")
+        pytest.skip(missing)
+    instance = tmp_path_factory.mktemp("browser")
+    app = make_app(fresh_database(instance, "browser"), redis_url_for(redis_base_url, 2), instance)
+    with app.app_context():
+        seed_demo()
+        db.session.commit()
+        db.session.remove()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def phone(live_server: str, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A page in a 360 px wide Chromium window, like a cheap Android phone."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        context = browser.new_context(
+            viewport={"width": 360, "height": 740}, locale="vi-VN", base_url=live_server
+        )
+        page = context.new_page()
+        outside: list[str] = []
+        page.on(
+            "request",
+            lambda req: outside.append(req.url) if not req.url.startswith(live_server) else None,
+        )
+        page.output_dir = OUTPUT / request.node.name  # type: ignore[attr-defined]
+        page.output_dir.mkdir(parents=True, exist_ok=True)  # type: ignore[attr-defined]
+        yield page
+        assert outside == [], f"pages loaded something from outside the server: {outside}"
+        context.close()
+        browser.close()

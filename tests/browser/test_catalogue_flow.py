@@ -1,0 +1,54 @@
+"""A manager on a phone: log in, create a product with two variants, find it unaccented."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.worker]
+
+
+def no_sideways_scroll(page: Any) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"page is {width}px wide at a 360px viewport"
+
+
+def test_manager_creates_and_finds_a_product(phone: Any) -> None:
+    page = phone
+    page.goto("/login")
+    page.get_by_label("Email").fill("manager@demo.vn")
+    page.get_by_label("Mật khẩu").fill("demo1234")
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url("**/products/")
+    no_sideways_scroll(page)
+
+    page.get_by_role("link", name="Sản phẩm mới").click()
+    page.locator("#name").fill("Cà phê Arabica Chiềng Ban rang xay")
+    page.locator("#category_id").select_option(label="Cà phê")
+    page.locator("#variants-0-sku").fill("CF-CB-250")
+    page.locator("#variants-0-options").fill("Khối lượng: 250 g")
+    page.locator("#variants-0-price").fill("95.000")
+    page.locator("#variants-0-stock").fill("30")
+    page.get_by_role("button", name="Thêm biến thể").click()
+    page.locator("#variants-1-sku").fill("CF-CB-500")
+    page.locator("#variants-1-options").fill("Khối lượng: 500 g")
+    page.locator("#variants-1-price").fill("180000")
+    page.locator("#variants-1-stock").fill("12")
+    no_sideways_scroll(page)
+    page.get_by_role("button", name="Lưu").click()
+
+    page.get_by_text("Đã lưu sản phẩm.").wait_for()
+    assert page.get_by_text("95.000 ₫").is_visible()
+    assert page.get_by_text("180.000 ₫").is_visible()
+    no_sideways_scroll(page)
+    page.screenshot(path=str(page.output_dir / "product.png"), full_page=True)
+
+    page.goto("/products/")
+    page.get_by_role("searchbox").fill("ca phe chieng ban")
+    page.get_by_role("button", name="Tìm").click()
+    result = page.get_by_role("link", name="Cà phê Arabica Chiềng Ban rang xay")
+    result.wait_for()
+    assert page.locator(".cards > li.product").count() == 1
+    no_sideways_scroll(page)
+    page.screenshot(path=str(page.output_dir / "search.png"), full_page=True)

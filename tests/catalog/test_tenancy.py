@@ -1,0 +1,123 @@
+"""Every product URL, tried by the wrong people: 404 or 403, and nothing changes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import func
+from sqlalchemy import select
+
+from marketplace.auth.models import Role
+from marketplace.catalog.models import AuditEntry
+from marketplace.catalog.models import ProductStatus
+from marketplace.extensions import db
+from marketplace.jobs import JobRecord
+from tests import factories
+
+PRODUCT_URLS = [
+    ("GET", "/products/{id}"),
+    ("GET", "/products/{id}/edit"),
+    ("POST", "/products/{id}/edit"),
+    ("POST", "/products/{id}/archive"),
+    ("POST", "/products/{id}/restore"),
+]
+
+
+@pytest.fixture
+def victim(cooperative: Any) -> Any:
+    return factories.ProductFactory(cooperative=cooperative, name="Trâu gác bếp")
+
+
+@pytest.fixture
+def official() -> Any:
+    return factories.UserFactory(role=Role.OFFICIAL, area=factories.ProvinceFactory())
+
+
+def _snapshot(product: Any) -> tuple:
+    db.session.expire_all()
+    audit = db.session.scalar(select(func.count()).select_from(AuditEntry))
+    return (product.name, product.status, product.version, product.variants[0].price, audit)
+
+
+class TestTenancy:
+    @pytest.mark.parametrize(
+        ("method", "url"), PRODUCT_URLS, ids=[f"{m} {u}" for m, u in PRODUCT_URLS]
+    )
+    def test_manager_of_another_cooperative_gets_404(
+        self, client: Any, auth: Any, other_manager: Any, victim: Any, method: str, url: str
+    ) -> None:
+        before = _snapshot(victim)
+        auth.login_as(other_manager)
+        data = {"name": "Bị sửa", "variants-0-sku": "X1", "variants-0-price": "1000", "save": "1"}
+        response = client.open(url.format(id=victim.id), method=method, data=data)
+        assert response.status_code == 404
+        assert "thuộc về hợp tác xã khác" in response.get_data(as_text=True)
+        assert _snapshot(victim) == before
+
+    @pytest.mark.parametrize(
+        ("method", "url"), PRODUCT_URLS, ids=[f"{m} {u}" for m, u in PRODUCT_URLS]
+    )
+    def test_official_gets_403(
+        self, client: Any, auth: Any, official: Any, victim: Any, method: str, url: str
+    ) -> None:
+        before = _snapshot(victim)
+        auth.login_as(official)
+        response = client.open(url.format(id=victim.id), method=method, data={"save": "1"})
+        assert response.status_code == 403
+        assert _snapshot(victim) == before
+
+    @pytest.mark.parametrize("who", ["official", "anonymous"])
+    def test_list_create_and_export_are_closed(
+        self, client: Any, auth: Any, official: Any, who: str
+    ) -> None:
+        if who == "official":
+            auth.login_as(official)
+        expected = 403 if who == "official" else 302
+        for method, url in [
+            ("GET", "/products/"),
+            ("GET", "/products/new"),
+            ("POST", "/products/export"),
+        ]:
+            assert client.open(url, method=method).status_code == expected, url
+        assert db.session.scalar(select(func.count()).select_from(JobRecord)) == 0
+
+    def test_official_sees_the_read_only_overview(
+        self, client: Any, auth: Any, official: Any, cooperative: Any, victim: Any
+    ) -> None:
+        cooperative.area.parent = official.area
+        victim.ocop_stars = 4
+        victim.status = ProductStatus.ACTIVE
+        auth.login_as(official)
+        html = client.get("/").get_data(as_text=True)
+        assert cooperative.name in html
+        assert "/edit" not in html
+        assert "/products/new" not in html
+
+    def test_job_of_another_cooperative_is_not_found(
+        self, client: Any, auth: Any, manager: Any, other_manager: Any, cooperative: Any
+    ) -> None:
+        record = JobRecord(
+            id="job-x",
+            kind="catalog_export",
+            queue="default",
+            cooperative_id=cooperative.id,
+            user_id=manager.id,
+        )
+        db.session.add(record)
+        db.session.flush()
+        auth.login_as(other_manager)
+        assert client.get("/jobs/job-x").status_code == 404
+        assert client.get("/jobs/job-x/download").status_code == 404
+        assert client.delete("/jobs/job-x").status_code == 404
+        assert record.status == "queued"
+
+
+class TestAdminPages:
+    @pytest.mark.parametrize(
+        "url",
+        ["/admin/cooperatives", "/admin/users", "/admin/users/new", "/admin/cooperatives/new"],
+    )
+    def test_manager_is_refused(self, client: Any, auth: Any, manager: Any, url: str) -> None:
+        auth.login_as(manager)
+        assert client.get(url).status_code == 403

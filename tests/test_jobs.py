@@ -1,0 +1,191 @@
+"""Jobs: recorded in the transaction, pushed to RQ only after commit, followed as JSON,
+and the export run end to end by a real ``flask rq worker`` process on the real Redis."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+from rq.job import Job
+from sqlalchemy import select
+
+from marketplace import jobs
+from marketplace.catalog import tasks
+from marketplace.extensions import db
+from marketplace.extensions import rq
+from tests import factories
+from tests.conftest import make_app
+from tests.databases import fresh_database
+from tests.databases import redis_url_for
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def queued_ids(app: Any) -> list[str]:
+    with app.app_context():
+        return rq.get_queue(jobs.DEFAULT).get_job_ids()
+
+
+class TestEnqueueAfterCommit:
+    def test_nothing_reaches_redis_before_commit_or_after_rollback(
+        self, app: Any, cooperative: Any
+    ) -> None:
+        record = jobs.enqueue(
+            tasks.export_catalog,
+            cooperative.id,
+            kind="catalog_export",
+            cooperative_id=cooperative.id,
+        )
+        assert record.id not in queued_ids(app)
+        db.session.rollback()
+        assert record.id not in queued_ids(app)
+
+    def test_commit_pushes_the_job_with_its_record_id_first(
+        self, app: Any, cooperative: Any
+    ) -> None:
+        record = jobs.enqueue(
+            tasks.export_catalog,
+            cooperative.id,
+            kind="catalog_export",
+            cooperative_id=cooperative.id,
+        )
+        db.session.commit()
+        assert record.id in queued_ids(app)
+        with app.app_context():
+            job = Job.fetch(record.id, connection=rq.get_queue().connection)
+        assert job.args == (record.id, cooperative.id)
+        assert job.func_name == "marketplace.catalog.tasks.export_catalog"
+
+    def test_deterministic_id_does_not_duplicate_a_live_job(self, cooperative: Any) -> None:
+        first = jobs.enqueue(tasks.export_catalog, cooperative.id, kind="x", job_id="same")
+        second = jobs.enqueue(tasks.export_catalog, cooperative.id, kind="x", job_id="same")
+        assert first is second
+
+    def test_unknown_queue_is_refused(self) -> None:
+        with pytest.raises(ValueError, match="unknown queue"):
+            jobs.enqueue(tasks.export_catalog, 1, kind="x", queue="nope")
+
+
+class TestJobEndpoint:
+    def test_state_shape_and_cancel(
+        self, client: Any, auth: Any, manager: Any, cooperative: Any
+    ) -> None:
+        auth.login_as(manager)
+        response = client.post("/products/export", headers={"Accept": "application/json"})
+        assert response.status_code == 202
+        job_id = response.get_json()["id"]
+        state = client.get(f"/jobs/{job_id}").get_json()
+        assert set(state) == {
+            "id",
+            "kind",
+            "status",
+            "progress",
+            "message",
+            "download_url",
+            "created_at",
+            "updated_at",
+        }
+        assert (state["status"], state["progress"], state["download_url"]) == ("queued", 0, None)
+        assert client.delete(f"/jobs/{job_id}").get_json()["status"] == "canceled"
+        # A canceled job that a worker picks up anyway does nothing.
+        assert tasks.export_catalog(job_id, cooperative.id) is None
+
+    def test_export_task_writes_the_workbook(
+        self, app: Any, client: Any, auth: Any, manager: Any, cooperative: Any
+    ) -> None:
+        factories.ProductFactory(
+            cooperative=cooperative,
+            name="Xoài Yên Châu",
+            variants=[{"sku": "XOAI-1KG", "price": 65_000}, {"sku": "XOAI-2KG", "price": 120_000}],
+        )
+        record = jobs.enqueue(
+            tasks.export_catalog,
+            cooperative.id,
+            kind="catalog_export",
+            cooperative_id=cooperative.id,
+            user_id=manager.id,
+        )
+        tasks.export_catalog(record.id, cooperative.id)
+        assert record.status == "finished"
+        assert record.progress == 100
+        sheet = load_workbook(Path(app.config["EXPORT_DIR"]) / record.result_file).active
+        rows = list(sheet.iter_rows(values_only=True))
+        assert rows[0][0] == "Tên sản phẩm"
+        assert [(r[0], r[7], r[9]) for r in rows[1:]] == [
+            ("Xoài Yên Châu", "XOAI-1KG", 65_000),
+            ("Xoài Yên Châu", "XOAI-2KG", 120_000),
+        ]
+        auth.login_as(manager)
+        download = client.get(f"/jobs/{record.id}/download")
+        assert download.status_code == 200
+        assert download.data[:2] == b"PK"  # an XLSX is a zip file
+
+    def test_failure_leaves_a_terminal_state(self, cooperative: Any) -> None:
+        record = jobs.enqueue(tasks.export_catalog, 999_999, kind="catalog_export")
+        with pytest.raises(LookupError):
+            tasks.export_catalog(record.id, 999_999)
+        assert record.status == "failed"
+        assert record.message
+
+
+@pytest.mark.worker
+class TestRealWorker:
+    """The export job, enqueued by the web app, run by ``flask rq worker`` in another process."""
+
+    def test_export_through_a_real_worker(self, tmp_path: Path, redis_base_url: str) -> None:
+        db_url = fresh_database(tmp_path, "worker")
+        redis_url = redis_url_for(redis_base_url, 1)
+        app = make_app(db_url, redis_url, tmp_path)
+        with app.app_context():
+            factories.bind(db.session)
+            cooperative = factories.CooperativeFactory()
+            manager = factories.member(cooperative)
+            for n in range(12):
+                factories.ProductFactory(cooperative=cooperative, name=f"Chè {n}")
+            record = jobs.enqueue(
+                tasks.export_catalog,
+                cooperative.id,
+                kind="catalog_export",
+                cooperative_id=cooperative.id,
+                user_id=manager.id,
+            )
+            job_id, email = record.id, manager.email
+            db.session.commit()
+
+        env = os.environ | {
+            "DATABASE_URL": db_url,
+            "REDIS_URL": redis_url,
+            "MARKETPLACE_INSTANCE": str(tmp_path),
+            "FLASK_APP": "wsgi",
+        }
+        worker = subprocess.run(
+            [sys.executable, "-m", "flask", "rq", "worker", "--burst", "default"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert worker.returncode == 0, worker.stderr[-2000:]
+
+        with app.app_context():
+            record = db.session.scalars(
+                select(jobs.JobRecord).where(jobs.JobRecord.id == job_id)
+            ).one()
+            assert (record.status, record.progress) == ("finished", 100), worker.stderr[-2000:]
+            job = Job.fetch(job_id, connection=rq.get_queue().connection)
+            assert job.meta["progress"] == 100
+            assert job.return_value() == "12 rows"
+            sheet = load_workbook(tmp_path / "exports" / record.result_file).active
+            assert sheet.max_row == 13
+            client = app.test_client()
+            client.post("/login", data={"email": email, "password": factories.PASSWORD})
+            state = client.get(f"/jobs/{job_id}").get_json()
+            assert state["status"] == "finished"
+            assert client.get(state["download_url"]).status_code == 200
+            db.session.remove()
