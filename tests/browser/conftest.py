@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +21,8 @@ from tests.databases import fresh_database
 from tests.databases import redis_url_for
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-OUTPUT = Path(__file__).resolve().parent.parent.parent / "test-output"
+ROOT = Path(__file__).resolve().parent.parent.parent
+OUTPUT = ROOT / "test-output"
 
 
 def _browser_missing() -> str | None:
@@ -34,24 +37,38 @@ def _browser_missing() -> str | None:
 
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory: pytest.TempPathFactory, redis_base_url: str) -> Iterator[str]:
-    """The app served over HTTP on a free loopback port, with the demo data committed."""
+    """The app over HTTP on a free loopback port, demo data committed, a real RQ worker running."""
     missing = _browser_missing()
     if missing:
         if os.environ.get("MARKETPLACE_REQUIRE_BROWSER") == "1":
             pytest.fail(f"browser tests are required here but {missing}")
         pytest.skip(missing)
     instance = tmp_path_factory.mktemp("browser")
-    app = make_app(fresh_database(instance, "browser"), redis_url_for(redis_base_url, 2), instance)
+    db_url, redis_url = fresh_database(instance, "browser"), redis_url_for(redis_base_url, 2)
+    app = make_app(db_url, redis_url, instance)
     with app.app_context():
         seed_demo()
         db.session.commit()
         db.session.remove()
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "flask", "rq", "worker", "default"],
+        cwd=ROOT,
+        env=os.environ
+        | {
+            "DATABASE_URL": db_url,
+            "REDIS_URL": redis_url,
+            "MARKETPLACE_INSTANCE": str(instance),
+            "FLASK_APP": "wsgi",
+        },
+    )
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
+    worker.terminate()
+    worker.wait(timeout=20)
 
 
 @pytest.fixture

@@ -52,3 +52,22 @@ def test_manager_creates_and_finds_a_product(phone: Any) -> None:
     assert page.locator(".cards > li.product").count() == 1
     no_sideways_scroll(page)
     page.screenshot(path=str(page.output_dir / "search.png"), full_page=True)
+
+
+def test_export_progress_bar_follows_the_job_to_the_download(phone: Any) -> None:
+    page = phone
+    page.goto("/login")
+    page.get_by_label("Email").fill("manager2@demo.vn")
+    page.get_by_label("Mật khẩu").fill("demo1234")
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url("**/products/")
+
+    page.get_by_role("button", name="Xuất danh mục ra Excel").click()
+    download_link = page.get_by_role("link", name="Tải xuống")
+    download_link.wait_for(timeout=30_000)
+    assert page.locator("progress").get_attribute("value") == "100"
+    assert page.get_by_text("Tệp xuất đã sẵn sàng.").is_visible()
+    page.screenshot(path=str(page.output_dir / "export.png"), full_page=True)
+    with page.expect_download() as download:
+        download_link.click()
+    assert download.value.suggested_filename.endswith(".xlsx")
