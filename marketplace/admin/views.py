@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint
@@ -56,18 +57,27 @@ def cooperative(cooperative_id: int | None = None) -> Any:
     form.area_id.choices = choices(_areas(AreaKind.COMMUNE))
     if item is not None and request.method == "GET":
         form.subject_type.data = item.subject_type.value
+    return _save_or_show(
+        form, item, services.save_cooperative, "admin/cooperative.html", "admin.cooperatives"
+    )
+
+
+def _save_or_show(
+    form: Any, item: Any, save: Callable[[Any, dict[str, Any]], Any], template: str, back: str
+) -> Any:
+    """Validate, save through the service and go back to the list, or show the errors."""
     if form.validate_on_submit():
         try:
-            services.save_cooperative(item, form.data)
+            save(item, form.data)
         except CatalogError as error:
             db.session.rollback()
             getattr(form, error.field).errors.append(error.message)
-            return render_template("admin/cooperative.html", form=form, item=item), 422
+            return render_template(template, form=form, item=item), 422
         db.session.commit()
-        flash(gettext("Cooperative saved."), "success")
-        return redirect(url_for("admin.cooperatives"))
+        flash(gettext("Saved."), "success")
+        return redirect(url_for(back))
     status = 422 if form.is_submitted() else 200
-    return render_template("admin/cooperative.html", form=form, item=item), status
+    return render_template(template, form=form, item=item), status
 
 
 @bp.get("/users")
@@ -97,15 +107,4 @@ def user(user_id: int | None = None) -> Any:
         form.cooperative_ids.data = [m.cooperative_id for m in item.memberships]
         if item.memberships:
             form.membership_role.data = item.memberships[0].role.value
-    if form.validate_on_submit():
-        try:
-            services.save_user(item, form.data)
-        except CatalogError as error:
-            db.session.rollback()
-            getattr(form, error.field).errors.append(error.message)
-            return render_template("admin/user.html", form=form, item=item), 422
-        db.session.commit()
-        flash(gettext("User saved."), "success")
-        return redirect(url_for("admin.users"))
-    status = 422 if form.is_submitted() else 200
-    return render_template("admin/user.html", form=form, item=item), status
+    return _save_or_show(form, item, services.save_user, "admin/user.html", "admin.users")

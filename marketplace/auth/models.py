@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean
-from sqlalchemy import Enum
 from sqlalchemy import ForeignKey
 from sqlalchemy import Integer
 from sqlalchemy import String
@@ -22,6 +21,7 @@ from werkzeug.security import generate_password_hash
 from marketplace.common.models import TimestampMixin
 from marketplace.common.models import UTCDateTime
 from marketplace.common.models import make_repr
+from marketplace.common.models import str_enum
 from marketplace.extensions import db
 
 if TYPE_CHECKING:
@@ -53,15 +53,7 @@ class User(UserMixin, TimestampMixin, db.Model):  # type: ignore[name-defined]
     password_hash: Mapped[str] = mapped_column(String(256))
     locale: Mapped[str] = mapped_column(String(5), default="vi")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    role: Mapped[Role] = mapped_column(
-        Enum(
-            Role,
-            native_enum=False,
-            length=16,
-            values_callable=lambda e: [m.value for m in e],
-        ),
-        default=Role.MEMBER,
-    )
+    role: Mapped[Role] = mapped_column(str_enum(Role), default=Role.MEMBER)
     # Officials read figures for one area (a province covers all its communes).
     area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"))
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
@@ -108,12 +100,7 @@ class Membership(db.Model):  # type: ignore[name-defined]
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperatives.id", ondelete="CASCADE"))
     role: Mapped[MembershipRole] = mapped_column(
-        Enum(
-            MembershipRole,
-            native_enum=False,
-            length=16,
-            values_callable=lambda e: [m.value for m in e],
-        ),
+        str_enum(MembershipRole),
         default=MembershipRole.STAFF,
     )
 

@@ -10,7 +10,6 @@ from sqlalchemy import BigInteger
 from sqlalchemy import Boolean
 from sqlalchemy import CheckConstraint
 from sqlalchemy import Date
-from sqlalchemy import Enum
 from sqlalchemy import ForeignKey
 from sqlalchemy import Index
 from sqlalchemy import Integer
@@ -25,18 +24,9 @@ from marketplace.auth.models import User
 from marketplace.common.models import TimestampMixin
 from marketplace.common.models import UTCDateTime
 from marketplace.common.models import make_repr
+from marketplace.common.models import str_enum
 from marketplace.common.models import utcnow
 from marketplace.extensions import db
-
-
-def _str_enum(enum_cls: type[enum.StrEnum]) -> Enum:
-    """Store a StrEnum as its value in a VARCHAR (portable, migration-friendly)."""
-    return Enum(
-        enum_cls,
-        native_enum=False,
-        length=16,
-        values_callable=lambda e: [m.value for m in e],
-    )
 
 
 class AreaKind(enum.StrEnum):
@@ -63,7 +53,7 @@ class Area(db.Model):  # type: ignore[name-defined]
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
-    kind: Mapped[AreaKind] = mapped_column(_str_enum(AreaKind))
+    kind: Mapped[AreaKind] = mapped_column(str_enum(AreaKind))
     # Official administrative code (GSO) where known; None where we could not confirm it.
     code: Mapped[str | None] = mapped_column(String(10), unique=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"))
@@ -85,7 +75,7 @@ class Cooperative(TimestampMixin, db.Model):  # type: ignore[name-defined]
     zalo: Mapped[str | None] = mapped_column(String(20))
     ethnic_minority_led: Mapped[bool] = mapped_column(Boolean, default=False)
     subject_type: Mapped[SubjectType] = mapped_column(
-        _str_enum(SubjectType), default=SubjectType.COOPERATIVE
+        str_enum(SubjectType), default=SubjectType.COOPERATIVE
     )
 
     area: Mapped[Area] = relationship()
@@ -138,7 +128,7 @@ class Product(TimestampMixin, db.Model):  # type: ignore[name-defined]
     ocop_issued_on: Mapped[date | None] = mapped_column(Date)
     ocop_expires_on: Mapped[date | None] = mapped_column(Date)
     status: Mapped[ProductStatus] = mapped_column(
-        _str_enum(ProductStatus), default=ProductStatus.DRAFT
+        str_enum(ProductStatus), default=ProductStatus.DRAFT
     )
     # Folded (no diacritics, lower case) name, brand and SKUs: what the search box matches.
     search_text: Mapped[str] = mapped_column(Text, default="")

@@ -193,19 +193,20 @@ def detail(product_id: int) -> str:
 @catalogue_editor_required
 def archive(product_id: int) -> Response:
     """Archive the product."""
-    services.set_archived(_product_or_404(product_id), True, current_user)
-    db.session.commit()
-    flash(gettext("Product archived."), "success")
-    return redirect(url_for("catalog.detail", product_id=product_id))
+    return _set_archived(product_id, True, gettext("Product archived."))
 
 
 @bp.post("/<int:product_id>/restore")
 @catalogue_editor_required
 def restore(product_id: int) -> Response:
     """Bring an archived product back as a draft."""
-    services.set_archived(_product_or_404(product_id), False, current_user)
+    return _set_archived(product_id, False, gettext("Product restored as a draft."))
+
+
+def _set_archived(product_id: int, archived: bool, message: str) -> Response:
+    services.set_archived(_product_or_404(product_id), archived, current_user)
     db.session.commit()
-    flash(gettext("Product restored as a draft."), "success")
+    flash(message, "success")
     return redirect(url_for("catalog.detail", product_id=product_id))
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import UTC
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import DateTime
+from sqlalchemy import Enum
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
@@ -44,6 +46,13 @@ class TimestampMixin:
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+def str_enum(enum_cls: type[enum.StrEnum]) -> Enum:
+    """Store a StrEnum as its value in a VARCHAR (portable, migration-friendly)."""
+    return Enum(
+        enum_cls, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]
+    )
 
 
 def make_repr(obj: Any, *attrs: str) -> str:

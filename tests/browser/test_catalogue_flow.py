@@ -14,13 +14,17 @@ def no_sideways_scroll(page: Any) -> None:
     assert width <= 360, f"page is {width}px wide at a 360px viewport"
 
 
-def test_manager_creates_and_finds_a_product(phone: Any) -> None:
-    page = phone
+def log_in(page: Any, email: str) -> None:
     page.goto("/login")
-    page.get_by_label("Email").fill("manager@demo.vn")
+    page.get_by_label("Email").fill(email)
     page.get_by_label("Mật khẩu").fill("demo1234")
     page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_url("**/products/")
+
+
+def test_manager_creates_and_finds_a_product(phone: Any) -> None:
+    page = phone
+    log_in(page, "manager@demo.vn")
     no_sideways_scroll(page)
 
     page.get_by_role("link", name="Sản phẩm mới").click()
@@ -56,11 +60,7 @@ def test_manager_creates_and_finds_a_product(phone: Any) -> None:
 
 def test_export_progress_bar_follows_the_job_to_the_download(phone: Any) -> None:
     page = phone
-    page.goto("/login")
-    page.get_by_label("Email").fill("manager2@demo.vn")
-    page.get_by_label("Mật khẩu").fill("demo1234")
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url("**/products/")
+    log_in(page, "manager2@demo.vn")
 
     page.get_by_role("button", name="Xuất danh mục ra Excel").click()
     download_link = page.get_by_role("link", name="Tải xuống")
