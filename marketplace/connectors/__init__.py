@@ -1,0 +1,1 @@
+"""Adapters between our catalogue and the marketplaces; see docs/connectors.md."""

@@ -1,0 +1,197 @@
+"""Plain data that goes into and comes out of connectors (never ORM objects).
+
+Money is integer đồng, weights grams, sizes centimetres, times timezone-aware UTC.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import datetime
+from typing import Generic
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+class Capability(enum.StrEnum):
+    AUTH = "auth"
+    CATALOGUE_WRITE = "catalogue_write"
+    CATALOGUE_READ = "catalogue_read"
+    PRICE_STOCK = "price_stock"
+    CATEGORIES = "categories"
+    ORDERS = "orders"
+    SETTLEMENT = "settlement"
+    FILE_CHANNEL = "file_channel"
+
+
+@dataclass(frozen=True)
+class AppConfig:
+    """What the platform knows our app by, and where to reach it (real host or sandbox)."""
+
+    base_url: str
+    app_key: str
+    app_secret: str
+    auth_base_url: str = ""  # the seller-facing authorization page, when on another host
+    redirect_uri: str = ""
+
+
+@dataclass
+class TokenSet:
+    """A shop's tokens as the platform issued them."""
+
+    access_token: str
+    refresh_token: str
+    access_expires_at: datetime
+    refresh_expires_at: datetime | None
+    shop_id: str  # the platform's id of the shop (shop_id, seller_id, shop_cipher…)
+    shop_name: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ImageRef:
+    """An image the platform now hosts."""
+
+    platform_id: str  # Shopee image_id, Lazada/TikTok URL or uri
+    url: str
+
+
+@dataclass
+class VariantPayload:
+    seller_sku: str
+    price: int
+    stock: int
+    list_price: int | None = None
+    options: dict[str, str] = field(default_factory=dict)  # {"Khối lượng": "500 g"}
+    weight_g: int | None = None
+    length_cm: int | None = None
+    width_cm: int | None = None
+    height_cm: int | None = None
+    barcode: str | None = None
+    images: list[ImageRef] = field(default_factory=list)
+
+
+@dataclass
+class ItemPayload:
+    """What one listing should be on the platform."""
+
+    seller_sku: str  # the parent SKU; the key that makes a create idempotent
+    name: str
+    description_html: str
+    category_id: str
+    images: list[ImageRef]
+    variants: list[VariantPayload]
+    attributes: dict[str, str] = field(default_factory=dict)
+    brand: str = ""
+    weight_g: int | None = None
+
+
+@dataclass
+class RemoteVariant:
+    seller_sku: str
+    platform_variant_id: str
+    price: int
+    stock: int
+
+
+@dataclass
+class RemoteItem:
+    platform_item_id: str
+    seller_sku: str
+    name: str
+    status: str  # "live", "delisted", "pending", "rejected" — normalised by the connector
+    variants: list[RemoteVariant] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PriceStock:
+    """A wanted price and stock for one variant already on the platform."""
+
+    platform_item_id: str
+    platform_variant_id: str
+    seller_sku: str
+    price: int
+    stock: int
+
+
+@dataclass
+class WriteResult:
+    """Outcome of one variant in a batched write; a batch can partly succeed."""
+
+    seller_sku: str
+    error: Exception | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass
+class Page(Generic[T]):
+    items: list[T]
+    next_cursor: str | None  # None: this was the last page
+
+
+@dataclass(frozen=True)
+class CategoryNode:
+    platform_id: str
+    name: str
+    parent_id: str | None
+    leaf: bool
+
+
+@dataclass(frozen=True)
+class AttributeSpec:
+    platform_id: str
+    name: str
+    required: bool
+    options: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Brand:
+    platform_id: str
+    name: str
+
+
+class OrderStatus(enum.StrEnum):
+    """Our normalised order states; connectors map the platform's own onto these."""
+
+    UNPAID = "unpaid"
+    TO_SHIP = "to_ship"
+    SHIPPED = "shipped"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    RETURNED = "returned"
+
+
+@dataclass
+class OrderLine:
+    platform_line_id: str
+    seller_sku: str
+    name: str
+    quantity: int
+    unit_price: int
+    platform_item_id: str = ""
+    platform_variant_id: str = ""
+
+
+@dataclass
+class Order:
+    platform_order_id: str
+    status: OrderStatus
+    platform_status: str
+    created_at: datetime
+    updated_at: datetime
+    total: int
+    lines: list[OrderLine] = field(default_factory=list)
+
+
+@dataclass
+class Settlement:
+    platform_order_id: str
+    gross: int
+    fees: dict[str, int]  # fee name -> đồng (positive numbers are costs)
+    net: int

@@ -1,0 +1,1 @@
+"""Faithful emulators of the marketplaces' APIs, for development, tests and training."""

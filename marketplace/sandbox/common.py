@@ -1,0 +1,241 @@
+"""What every platform sandbox shares: durable state, a movable clock, fault injection.
+
+Each sandbox is a small Flask app built by ``make_sandbox_app``; its state lives
+in its own SQLite file so it survives restarts. Tests and the admin page steer
+it through ``/_sandbox/...`` control endpoints (never exposed by a real platform):
+
+* ``POST /_sandbox/clock {"advance": seconds}`` moves the sandbox's clock;
+* ``POST /_sandbox/faults {...}`` sets faults (see ``Faults``);
+* ``POST /_sandbox/reset`` forgets everything.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint
+from flask import Flask
+from flask import Response
+from flask import current_app
+from flask import jsonify
+from flask import request
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS docs (
+    collection TEXT NOT NULL, key TEXT NOT NULL, body TEXT NOT NULL,
+    PRIMARY KEY (collection, key)
+);
+CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+"""
+
+
+class Store:
+    """A tiny document store on SQLite: collections of JSON documents by key."""
+
+    def __init__(self, path: str) -> None:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._lock = threading.RLock()
+        with self._connect() as db:
+            db.executescript(_SCHEMA)
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+            try:
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("BEGIN IMMEDIATE")
+                yield db
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            finally:
+                db.close()
+
+    def get(self, collection: str, key: str) -> dict[str, Any] | None:
+        with self._connect() as db:
+            row = db.execute(
+                "SELECT body FROM docs WHERE collection = ? AND key = ?", (collection, key)
+            ).fetchone()
+        return None if row is None else dict(json.loads(row[0]))
+
+    def put(self, collection: str, key: str, doc: dict[str, Any]) -> None:
+        with self._connect() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO docs (collection, key, body) VALUES (?, ?, ?)",
+                (collection, key, json.dumps(doc, ensure_ascii=False)),
+            )
+
+    def delete(self, collection: str, key: str) -> None:
+        with self._connect() as db:
+            db.execute("DELETE FROM docs WHERE collection = ? AND key = ?", (collection, key))
+
+    def all(self, collection: str) -> list[dict[str, Any]]:
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT body FROM docs WHERE collection = ? ORDER BY rowid", (collection,)
+            ).fetchall()
+        return [dict(json.loads(row[0])) for row in rows]
+
+    def next_id(self, name: str, start: int = 100_000) -> int:
+        """A durable, increasing id per name (item ids, order numbers…)."""
+        with self._connect() as db:
+            db.execute(
+                "INSERT INTO counters (name, value) VALUES (?, ?) "
+                "ON CONFLICT(name) DO UPDATE SET value = value + 1",
+                (name, start),
+            )
+            value = db.execute("SELECT value FROM counters WHERE name = ?", (name,)).fetchone()
+        return int(value[0])
+
+    def reset(self) -> None:
+        with self._connect() as db:
+            db.execute("DELETE FROM docs")
+            db.execute("DELETE FROM counters")
+
+
+class Clock:
+    """Real time plus an offset kept in the store, so tests can jump ahead (token expiry)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    @property
+    def offset(self) -> float:
+        doc = self.store.get("control", "clock")
+        return float(doc["offset"]) if doc else 0.0
+
+    def now(self) -> float:
+        """Seconds since the epoch, as the platform sees them."""
+        return time.time() + self.offset
+
+    def advance(self, seconds: float) -> None:
+        self.store.put("control", "clock", {"offset": self.offset + seconds})
+
+
+@dataclass
+class Faults:
+    """Trouble on demand. Shares are 0..1; counts are spent one request at a time."""
+
+    error_share: float = 0.0  # answer this share of requests with a 5xx
+    latency_ms: int = 0  # add this delay to every request
+    timeout_share: float = 0.0  # this share of requests sleeps ``timeout_seconds``
+    timeout_seconds: float = 35.0
+    rate_limit_next: int = 0  # the next N requests get the platform's rate-limit answer
+    lose_response_next_writes: int = 0  # perform the next N writes, then answer 502
+    revoked: bool = False  # every token of the shop is treated as revoked
+
+    @classmethod
+    def load(cls, store: Store) -> Faults:
+        doc = store.get("control", "faults") or {}
+        known = {k: v for k, v in doc.items() if k in cls.__dataclass_fields__}
+        return cls(**known)
+
+    def save(self, store: Store) -> None:
+        store.put("control", "faults", asdict(self))
+
+
+class Sandbox:
+    """The state, clock and faults of one platform sandbox, reachable from its views."""
+
+    def __init__(self, name: str, state_path: str, seed: int = 2026) -> None:
+        self.name = name
+        self.store = Store(state_path)
+        self.clock = Clock(self.store)
+        self.random = random.Random(seed)  # noqa: S311 - simulation, not security
+
+    @property
+    def faults(self) -> Faults:
+        return Faults.load(self.store)
+
+    def take_rate_limit(self) -> bool:
+        """True if this request must be answered as rate-limited (spends one)."""
+        faults = self.faults
+        if faults.rate_limit_next <= 0:
+            return False
+        faults.rate_limit_next -= 1
+        faults.save(self.store)
+        return True
+
+    def take_lost_write(self) -> bool:
+        """True if this write's response must be lost after the write happened."""
+        faults = self.faults
+        if faults.lose_response_next_writes <= 0:
+            return False
+        faults.lose_response_next_writes -= 1
+        faults.save(self.store)
+        return True
+
+    def disturb(self) -> Response | None:
+        """Apply latency, timeouts and 5xx before a request is handled."""
+        faults = self.faults
+        if faults.latency_ms:
+            time.sleep(faults.latency_ms / 1000)
+        if faults.timeout_share and self.random.random() < faults.timeout_share:
+            time.sleep(faults.timeout_seconds)
+        if faults.error_share and self.random.random() < faults.error_share:
+            response = jsonify(error="internal", message="sandbox injected 5xx")
+            response.status_code = 503
+            return response
+        return None
+
+
+def current_sandbox() -> Sandbox:
+    """The Sandbox of the app handling this request."""
+    sandbox: Sandbox = current_app.extensions["sandbox"]
+    return sandbox
+
+
+control = Blueprint("sandbox_control", __name__, url_prefix="/_sandbox")
+
+
+@control.post("/clock")
+def advance_clock() -> Response:
+    sandbox = current_sandbox()
+    sandbox.clock.advance(float((request.get_json(silent=True) or {}).get("advance", 0)))
+    return jsonify(now=sandbox.clock.now())
+
+
+@control.route("/faults", methods=["GET", "POST"])
+def set_faults() -> Response:
+    sandbox = current_sandbox()
+    if request.method == "POST":
+        faults = Faults.load(sandbox.store)
+        for key, value in (request.get_json(silent=True) or {}).items():
+            if key in Faults.__dataclass_fields__:
+                setattr(faults, key, type(getattr(faults, key))(value))
+        faults.save(sandbox.store)
+    return jsonify(asdict(sandbox.faults))
+
+
+@control.post("/reset")
+def reset() -> Response:
+    current_sandbox().store.reset()
+    return jsonify(ok=True)
+
+
+def make_sandbox_app(name: str, state_path: str) -> Flask:
+    """A Flask app with the sandbox's state and control endpoints; add the platform's routes."""
+    app = Flask(f"marketplace.sandbox.{name}")
+    app.extensions["sandbox"] = Sandbox(name, state_path)
+    app.register_blueprint(control)
+
+    @app.before_request
+    def _disturb() -> Response | None:
+        if request.path.startswith("/_sandbox"):
+            return None
+        return current_sandbox().disturb()
+
+    return app
