@@ -29,6 +29,7 @@ from flask import Response
 from flask import current_app
 from flask import jsonify
 from flask import request
+from flask_babel import Babel
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS docs (
@@ -228,7 +229,18 @@ def reset() -> Response:
 
 def make_sandbox_app(name: str, state_path: str) -> Flask:
     """A Flask app with the sandbox's state and control endpoints; add the platform's routes."""
-    app = Flask(f"marketplace.sandbox.{name}")
+    app = Flask(
+        f"marketplace.sandbox.{name}",
+        template_folder=str(Path(__file__).resolve().parent.parent.parent / "templates"),
+    )
+    # The consent pages are seen by cooperative managers: Vietnamese first, like the app.
+    Babel(
+        app,
+        default_locale="vi",
+        default_translation_directories=str(
+            Path(__file__).resolve().parent.parent / "translations"
+        ),
+    )
     app.extensions["sandbox"] = Sandbox(name, state_path)
     app.register_blueprint(control)
 
