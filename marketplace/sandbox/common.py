@@ -47,8 +47,11 @@ class Store:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._lock = threading.RLock()
-        with self._connect() as db:
+        db = sqlite3.connect(path, timeout=10)
+        try:
             db.executescript(_SCHEMA)
+        finally:
+            db.close()
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
