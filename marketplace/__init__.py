@@ -86,10 +86,11 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace import jobs
     from marketplace.admin.views import bp as admin_bp
     from marketplace.auth.views import bp as auth_bp
+    from marketplace.catalog.photo_views import bp as photos_bp
     from marketplace.catalog.views import bp as catalog_bp
     from marketplace.main.views import bp as main_bp
 
-    for blueprint in (main_bp, auth_bp, catalog_bp, admin_bp, jobs.bp):
+    for blueprint in (main_bp, auth_bp, catalog_bp, photos_bp, admin_bp, jobs.bp):
         app.register_blueprint(blueprint)
 
 

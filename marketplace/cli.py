@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask
+from flask.cli import AppGroup
 from flask.cli import with_appcontext
 from sqlalchemy import func
 from sqlalchemy import select
@@ -60,7 +61,30 @@ def create_admin_command(email: str, name: str, password: str) -> None:
     click.echo(f"Administrator {email} created.")
 
 
+media = AppGroup("media", help="Product photos.")
+
+
+@media.command("rebuild")
+@click.option("--now", is_flag=True, help="Render here instead of queueing jobs.")
+def rebuild_media_command(now: bool) -> None:
+    """Remake every photo's renditions from its original (after a platform's rules change)."""
+    from marketplace.catalog import photos
+    from marketplace.catalog import tasks
+    from marketplace.catalog.models import Photo
+
+    count = 0
+    for photo in db.session.scalars(select(Photo).order_by(Photo.id)):
+        if now:
+            photos.render(photo)
+            db.session.commit()
+        else:
+            tasks.enqueue_render(photo, photo.product.cooperative_id, None)
+        count += 1
+    db.session.commit()
+    click.echo(f"{count} photos {'rendered' if now else 'queued on the media queue'}.")
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
-    for command in (seed_demo_command, seed_reference_command, create_admin_command):
+    for command in (seed_demo_command, seed_reference_command, create_admin_command, media):
         app.cli.add_command(command)

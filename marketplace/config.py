@@ -44,6 +44,9 @@ class Config:
     EXPORT_DIR = str(INSTANCE_PATH / "exports")
     EXPORT_RETENTION = timedelta(days=7)
     MEDIA_ROOT = _env("MEDIA_ROOT") or str(INSTANCE_PATH / "media")
+    MEDIA_BACKEND = "local"
+    # A 12 MP phone photo is 12 M pixels; anything past this is refused before decoding.
+    IMAGE_MAX_PIXELS = 50_000_000
 
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"

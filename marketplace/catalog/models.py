@@ -146,6 +146,11 @@ class Product(TimestampMixin, db.Model):  # type: ignore[name-defined]
         cascade="all, delete-orphan",
         order_by="Variant.position",
     )
+    photos: Mapped[list[Photo]] = relationship(
+        back_populates="product",
+        cascade="all, delete-orphan",
+        order_by="[Photo.position, Photo.id]",
+    )
 
     # The ORM refuses an UPDATE whose version no longer matches: the last line of
     # defence when two saves race past the form-level check in services.
@@ -207,3 +212,77 @@ class AuditEntry(db.Model):  # type: ignore[name-defined]
 
     def __repr__(self) -> str:
         return make_repr(self, "product_id", "action", "field")
+
+
+class PhotoStatus(enum.StrEnum):
+    PROCESSING = "processing"
+    READY = "ready"
+    FAILED = "failed"
+
+
+class Photo(db.Model):  # type: ignore[name-defined]
+    """A product photo as uploaded (the original, kept private) in its place in the gallery."""
+
+    __tablename__ = "photos"
+    __table_args__ = (
+        UniqueConstraint("product_id", "sha256"),
+        Index("ix_photos_product_position", "product_id", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
+    variant_id: Mapped[int | None] = mapped_column(ForeignKey("variants.id", ondelete="SET NULL"))
+    sha256: Mapped[str] = mapped_column(String(64))  # of the original bytes, as stored
+    format: Mapped[str] = mapped_column(String(10))  # JPEG, PNG, WEBP, HEIF, GIF
+    width: Mapped[int] = mapped_column(Integer)  # upright, after EXIF orientation
+    height: Mapped[int] = mapped_column(Integer)
+    byte_size: Mapped[int] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer, default=0)  # 0 is the main photo
+    status: Mapped[PhotoStatus] = mapped_column(
+        str_enum(PhotoStatus), default=PhotoStatus.PROCESSING
+    )
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    product: Mapped[Product] = relationship(back_populates="photos")
+    variant: Mapped[Variant | None] = relationship()
+    renditions: Mapped[list[Rendition]] = relationship(
+        back_populates="photo", cascade="all, delete-orphan"
+    )
+
+    def rendition(self, name: str) -> Rendition | None:
+        """The named rendition, if it was made."""
+        return next((r for r in self.renditions if r.name == name and r.sha256), None)
+
+    def __repr__(self) -> str:
+        return make_repr(self, "id", "product_id", "position", "status")
+
+
+class Rendition(db.Model):  # type: ignore[name-defined]
+    """One derived image of a photo (thumbnail, display, one per platform), content-addressed.
+
+    A rendition the photo cannot satisfy (too small for the platform) is kept as a
+    row without ``sha256`` and with ``error`` set, so readiness can say why.
+    """
+
+    __tablename__ = "renditions"
+    __table_args__ = (UniqueConstraint("photo_id", "name"), Index("ix_renditions_sha256", "sha256"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    photo_id: Mapped[int] = mapped_column(ForeignKey("photos.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(20))
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    format: Mapped[str] = mapped_column(String(10))
+    width: Mapped[int] = mapped_column(Integer, default=0)
+    height: Mapped[int] = mapped_column(Integer, default=0)
+    byte_size: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(String(20))
+
+    photo: Mapped[Photo] = relationship(back_populates="renditions")
+
+    @property
+    def extension(self) -> str:
+        return {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}[self.format]
+
+    def __repr__(self) -> str:
+        return make_repr(self, "photo_id", "name", "width", "height")

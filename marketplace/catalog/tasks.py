@@ -11,7 +11,9 @@ from sqlalchemy import select
 from marketplace import jobs
 from marketplace.auth.models import User
 from marketplace.catalog.export import write_catalog
+from marketplace.catalog import photos
 from marketplace.catalog.models import Cooperative
+from marketplace.catalog.models import Photo
 from marketplace.common.models import utcnow
 from marketplace.extensions import db
 
@@ -59,3 +61,28 @@ def purge_old_exports() -> int:
         db.session.delete(record)
     db.session.commit()
     return len(old)
+
+
+def render_photo(job_id: str, photo_id: int) -> str | None:
+    """Make a photo's renditions (thumbnail, display, one per platform)."""
+    record = db.session.get(jobs.JobRecord, job_id)
+    if record is None or record.status in jobs.TERMINAL:
+        return None
+    with jobs.tracked(job_id):
+        photo = db.session.get(Photo, photo_id)
+        if photo is None:
+            return None  # deleted before the worker got to it
+        photos.render(photo)
+        return f"photo {photo_id} rendered"
+
+
+def enqueue_render(photo: Photo, cooperative_id: int, user_id: int | None) -> jobs.JobRecord:
+    """Queue the renditions of a photo on the media queue (after the commit)."""
+    return jobs.enqueue(
+        render_photo,
+        photo.id,
+        kind="photo_render",
+        queue=jobs.MEDIA,
+        cooperative_id=cooperative_id,
+        user_id=user_id,
+    )

@@ -24,6 +24,7 @@ from marketplace.auth.guards import allowed_cooperatives
 from marketplace.auth.guards import catalogue_editor_required
 from marketplace.auth.guards import current_cooperative
 from marketplace.catalog import labels
+from marketplace.catalog import readiness
 from marketplace.catalog import services
 from marketplace.catalog import tasks
 from marketplace.catalog.errors import CatalogError
@@ -185,7 +186,11 @@ def detail(product_id: int) -> str:
     """A product with its variants and history."""
     product = _product_or_404(product_id)
     return render_template(
-        "catalog/detail.html", product=product, history=services.history(product)
+        "catalog/detail.html",
+        product=product,
+        history=services.history(product),
+        readiness=readiness.readiness(product),
+        platform_titles=readiness.PLATFORM_TITLES,
     )
 
 

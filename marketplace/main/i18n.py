@@ -22,11 +22,11 @@ def select_locale() -> str:
 
 
 def _forget_request_caches() -> None:
-    # Flask-Babel and our tenancy guard cache on ``g``, which lives as long as the
+    # Flask-Babel, Flask-Login and our tenancy guard cache on ``g``, which lives as long as the
     # app context. A caller that pushed its own app context (tests, scripts) would
     # otherwise see the previous request's locale and cooperative.
-    g.pop("_flask_babel", None)
-    g.pop("cooperative", None)
+    for key in ("_flask_babel", "cooperative", "_login_user"):
+        g.pop(key, None)
 
 
 def init_app(app: Flask) -> None:

@@ -11,7 +11,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.worker]
 
 def no_sideways_scroll(page: Any) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 360, f"page is {width}px wide at a 360px viewport"
+    wide = page.evaluate(
+        """[...document.querySelectorAll('body *')]
+        .filter(e => e.getBoundingClientRect().right > 361)
+        .map(e => e.tagName + '.' + e.className + '#' + e.id).slice(0, 5)"""
+    )
+    assert width <= 360, f"page is {width}px wide at a 360px viewport: {wide}"
 
 
 def log_in(page: Any, email: str) -> None:
@@ -71,3 +76,24 @@ def test_export_progress_bar_follows_the_job_to_the_download(phone: Any) -> None
     with page.expect_download() as download:
         download_link.click()
     assert download.value.suggested_filename.endswith(".xlsx")
+
+
+def test_photo_from_a_phone_becomes_a_thumbnail(phone: Any, tmp_path: Any) -> None:
+    from tests.catalog.image_corpus import gps_jpeg
+
+    photo = tmp_path / "IMG_0001.JPG"
+    photo.write_bytes(gps_jpeg((1600, 1200)))
+    page = phone
+    log_in(page, "manager3@demo.vn")
+    page.locator(".cards a.title").first.click()
+    page.locator("#photos-input").set_input_files(str(photo))
+    page.get_by_role("button", name="Tải lên").click()
+    page.get_by_text("Đã thêm ảnh; ảnh đang được xử lý.").wait_for()
+    thumbnail = page.locator(".photos img").first
+    thumbnail.wait_for(timeout=30_000)  # the page reloads itself until the worker is done
+    assert page.get_by_text("Ảnh chính").is_visible()
+    no_sideways_scroll(page)
+    page.locator("#photos").screenshot(path=str(page.output_dir / "photos.png"))
+    served = page.request.get(thumbnail.get_attribute("src"))
+    assert served.ok
+    assert b"GPS" not in served.body()

@@ -45,3 +45,11 @@
     });
   });
 })();
+
+// A photo still being processed: look again in a few seconds.
+(function () {
+  "use strict";
+  if (document.querySelector(".photo .processing")) {
+    setTimeout(function () { window.location.reload(); }, 3000);
+  }
+})();
