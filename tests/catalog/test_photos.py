@@ -319,3 +319,67 @@ class TestReadiness:
         auth.login_as(manager)
         html = client.get(f"/products/{product.id}").get_data(as_text=True)
         assert "Shopee cần ít nhất một ảnh." in html
+
+
+ACCEPTED = {
+    "16-bit-png": lambda: image_corpus.sixteen_bit_png(400, 300),
+    "palette-transparency": lambda: image_corpus.palette_png((400, 300)),
+    "cmyk-jpeg": lambda: image_corpus.cmyk_jpeg(with_profile=True, size=(400, 400)),
+    "exif-rotated": image_corpus.rotated_jpeg,
+    "gps-exif": lambda: image_corpus.gps_jpeg((800, 600)),
+    "animated-gif": lambda: image_corpus.animated("GIF"),
+    "webp": lambda: image_corpus.encode(image_corpus.textured((500, 400)), "WEBP"),
+}
+
+
+class TestAcceptedFiles:
+    @pytest.mark.parametrize("kind", list(ACCEPTED), ids=list(ACCEPTED))
+    def test_accepted_rendered_and_clean(
+        self,
+        app: Any,
+        client: Any,
+        auth: Any,
+        manager: Any,
+        product: Any,
+        media_root: Path,
+        kind: str,
+    ) -> None:
+        auth.login_as(manager)
+        response = upload(client, product, (ACCEPTED[kind](), "upload"))
+        assert "Đã thêm ảnh" in response.get_data(as_text=True)
+        photo = db.session.scalars(select(Photo)).one()
+        photos.render(photo)
+        made = [r for r in photo.renditions if r.sha256]
+        assert made
+        storage = LocalStorage(media_root)
+        for rendition in made:
+            data = storage.get("renditions", rendition.sha256)
+            assert b"GPS" not in data
+            assert b"Exif" not in data
+            with Image.open(io.BytesIO(data)) as img:
+                assert img.mode in {"RGB", "RGBA"}
+                assert not img.getexif()
+
+    def test_heic_from_an_iphone(
+        self, client: Any, auth: Any, manager: Any, product: Any, media_root: Path
+    ) -> None:
+        if not image_corpus.heif_available():
+            pytest.skip("pillow-heif has no HEIF encoder here")
+        auth.login_as(manager)
+        upload(client, product, (image_corpus.heic((640, 480)), "IMG_1234.HEIC"))
+        assert db.session.scalars(select(Photo)).one().format in {"HEIF", "HEIC"}
+
+
+class TestRebuild:
+    def test_media_rebuild_remakes_renditions(
+        self, app: Any, client: Any, auth: Any, manager: Any, product: Any, media_root: Path
+    ) -> None:
+        auth.login_as(manager)
+        upload(client, product, (jpeg(), "a.jpg"))
+        photo = db.session.scalars(select(Photo)).one()
+        assert photo.renditions == []
+        result = app.test_cli_runner().invoke(args=["media", "rebuild", "--now"])
+        assert result.exit_code == 0, result.output
+        assert "1 photos rendered" in result.output
+        assert photo.status == PhotoStatus.READY
+        assert len(photo.renditions) == len(all_rules())
