@@ -27,8 +27,10 @@ def create_app(config: type[Config] | None = None) -> Flask:
     _register_cli(app)
 
     from marketplace.main import errors
+    from marketplace.sandbox import mount
 
     errors.init_app(app)
+    mount.mount(app)  # last: it wraps the finished WSGI app
     return app
 
 
@@ -88,9 +90,10 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.auth.views import bp as auth_bp
     from marketplace.catalog.photo_views import bp as photos_bp
     from marketplace.catalog.views import bp as catalog_bp
+    from marketplace.listings.views import bp as shops_bp
     from marketplace.main.views import bp as main_bp
 
-    for blueprint in (main_bp, auth_bp, catalog_bp, photos_bp, admin_bp, jobs.bp):
+    for blueprint in (main_bp, auth_bp, catalog_bp, photos_bp, shops_bp, admin_bp, jobs.bp):
         app.register_blueprint(blueprint)
 
 

@@ -18,9 +18,16 @@ from marketplace.extensions import db
 @with_appcontext
 def seed_demo_command() -> None:
     """Load demo cooperatives, products and accounts into an empty database."""
+    from flask import current_app
+
     from marketplace.demo import seed_demo
+    from marketplace.sandbox.mount import register_demo_apps
 
     result = seed_demo()
+    if current_app.config.get("SANDBOX_ENABLED"):
+        registered = register_demo_apps(current_app.config["SERVER_BASE_URL"])
+        if registered:
+            click.echo(f"Sandbox apps registered: {', '.join(registered)}.")
     db.session.commit()
     if result.get("skipped"):
         click.echo("The database already has cooperatives; demo data not loaded.")

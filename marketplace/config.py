@@ -28,6 +28,12 @@ def _secret_key() -> str:
     return key_file.read_text().strip()
 
 
+def _encryption_keys() -> str:
+    from marketplace.common.crypto import default_keys
+
+    return default_keys()
+
+
 class Config:
     """Production-shaped defaults that work with nothing installed but Python."""
 
@@ -46,7 +52,7 @@ class Config:
     MEDIA_ROOT = _env("MEDIA_ROOT") or str(INSTANCE_PATH / "media")
     MEDIA_BACKEND = "local"
     # A 12 MP phone photo is 12 M pixels; anything past this is refused before decoding.
-    IMAGE_MAX_PIXELS = 50_000_000
+    IMAGE_MAX_PIXELS = 40_000_000
 
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
@@ -61,6 +67,13 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # a form left open on a phone all day must still submit
     MAX_CONTENT_LENGTH = int(_env("MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)) or 0)
 
+    ENCRYPTION_KEYS = _encryption_keys()
+    # Sandboxes of every platform, served under /sandbox/<name>/ (the demo default).
+    SANDBOX_ENABLED = _env("SANDBOX", "1") == "1"
+    SANDBOX_STATE_DIR = str(INSTANCE_PATH / "sandbox")
+    # How this server reaches itself (the connectors call the mounted sandboxes over HTTP).
+    SERVER_BASE_URL = _env("SERVER_BASE_URL") or f"http://127.0.0.1:{_env('PORT', '5000')}"
+
     LOGIN_FREE_ATTEMPTS = 5
     LOGIN_MAX_DELAY = timedelta(minutes=15)
     PRODUCTS_PER_PAGE = 20
@@ -73,3 +86,5 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret"  # noqa: S105 - fixed key for reproducible tests
     WTF_CSRF_ENABLED = False
     LOGIN_FREE_ATTEMPTS = 3
+    ENCRYPTION_KEYS = "bmV3LWtleS1mb3ItdGVzdHMtb25seS0wMDAwMDAwMDA="
+    SANDBOX_ENABLED = False

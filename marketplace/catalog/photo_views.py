@@ -128,8 +128,10 @@ def rendition(sha256: str, ext: str) -> Response:
     # The URL names the content, so it never changes: cache it for good.
     response.cache_control.max_age = ONE_YEAR
     response.cache_control.immutable = True
-    response.cache_control.public = public
-    response.cache_control.private = not public
+    if public:
+        response.cache_control.public = True
+    else:
+        response.cache_control.private = True
     return response
 
 

@@ -163,7 +163,18 @@ def _still_used(area: str, sha256: str) -> bool:
 def render(photo: Photo) -> None:
     """Make every rendition of the photo from its original; replaces earlier ones."""
     storage = get_storage()
-    results = images.render_all(storage.get(ORIGINALS, photo.sha256), all_rules())
+    try:
+        results = images.render_all(
+            storage.get(ORIGINALS, photo.sha256),
+            all_rules(),
+            max_pixels=current_app.config["IMAGE_MAX_PIXELS"],
+        )
+    except images.ImageError as exc:
+        # Checked at upload, so only a changed limit or a damaged file gets here.
+        photo.status = PhotoStatus.FAILED
+        db.session.flush()
+        log.warning("photo %r cannot be rendered: %s", photo.id, exc.code)
+        return
     photo.renditions = []
     db.session.flush()
     for rule in all_rules():

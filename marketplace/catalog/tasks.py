@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from marketplace import jobs
 from marketplace.auth.models import User
-from marketplace.catalog.export import write_catalog
 from marketplace.catalog import photos
+from marketplace.catalog.export import write_catalog
 from marketplace.catalog.models import Cooperative
 from marketplace.catalog.models import Photo
 from marketplace.common.models import utcnow

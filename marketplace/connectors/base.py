@@ -14,6 +14,7 @@ method taking a list splits it to the platform's per-call limit itself.
 
 from __future__ import annotations
 
+import time
 from abc import ABC
 from collections.abc import Sequence
 from datetime import datetime
@@ -53,6 +54,10 @@ class Connector(ABC):
         self.app = app
         self.http = http
         self.tokens = tokens
+
+    def now(self) -> float:
+        """Seconds since the epoch for request timestamps; tests steer it to a sandbox clock."""
+        return time.time()
 
     @classmethod
     def enabled(cls) -> str | None:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-
-# Each platform module registers itself; one that is not written yet is simply absent.
-for _module in ("shopee", "lazada", "tiktok"):
-    with contextlib.suppress(ModuleNotFoundError):
-        __import__(f"marketplace.connectors.{_module}")
+from marketplace.connectors import lazada  # noqa: F401
+from marketplace.connectors import shopee  # noqa: F401
+from marketplace.connectors import tiktok  # noqa: F401

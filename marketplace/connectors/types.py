@@ -35,6 +35,7 @@ class AppConfig:
     app_secret: str
     auth_base_url: str = ""  # the seller-facing authorization page, when on another host
     redirect_uri: str = ""
+    extra: dict[str, str] = field(default_factory=dict)  # e.g. TikTok's service_id
 
 
 @dataclass

@@ -40,6 +40,17 @@ CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NU
 """
 
 
+@dataclass(frozen=True)
+class DemoApp:
+    """How our app is registered in a sandbox, relative to the sandbox's mount point."""
+
+    app_key: str
+    app_secret: str
+    api_path: str = ""  # appended to the mount URL for API calls (Lazada's /rest)
+    requests_per_second: int = 10
+    extra: tuple[tuple[str, str], ...] = ()  # platform-specific registration (TikTok service_id)
+
+
 class Store:
     """A tiny document store on SQLite: collections of JSON documents by key."""
 

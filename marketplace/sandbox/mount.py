@@ -1,0 +1,79 @@
+"""Serve every platform sandbox inside the main app under ``/sandbox/<platform>/``.
+
+``make run`` enables this by default so a cooperative can connect demo shops and
+sync to them without any real marketplace account. The connectors reach the
+mounted sandboxes over HTTP at ``SERVER_BASE_URL``, exactly as they would reach
+the real platforms.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import logging
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import select
+from werkzeug.middleware.dispatcher import DispatcherMiddleware
+
+from marketplace.extensions import db
+from marketplace.sandbox.common import DemoApp
+
+log = logging.getLogger(__name__)
+PLATFORMS = ("shopee", "lazada", "tiktok")
+
+
+def demo_apps() -> dict[str, DemoApp]:
+    """The demo app of every sandbox that is present."""
+    apps: dict[str, DemoApp] = {}
+    for name in PLATFORMS:
+        try:
+            module = importlib.import_module(f"marketplace.sandbox.{name}")
+        except ModuleNotFoundError:
+            continue
+        demo = getattr(module, "DEMO_APP", None)
+        if isinstance(demo, DemoApp):
+            apps[name] = demo
+    return apps
+
+
+def mount(app: Flask) -> None:
+    """Wrap the app so ``/sandbox/<name>`` goes to that platform's sandbox."""
+    if not app.config.get("SANDBOX_ENABLED"):
+        return
+    state_dir = Path(app.config["SANDBOX_STATE_DIR"])
+    mounted = {}
+    for name in demo_apps():
+        module = importlib.import_module(f"marketplace.sandbox.{name}")
+        mounted[f"/sandbox/{name}"] = module.create_app(str(state_dir / f"{name}.db"))
+    app.extensions["sandboxes"] = mounted
+    app.wsgi_app = DispatcherMiddleware(app.wsgi_app, mounted)  # type: ignore[method-assign]
+    log.info("sandboxes mounted: %s", ", ".join(sorted(mounted)))
+
+
+def register_demo_apps(server_base_url: str) -> list[str]:
+    """Create the PlatformApp rows that point at the mounted sandboxes (missing ones only)."""
+    from marketplace.listings.models import PlatformApp
+
+    created = []
+    existing = set(db.session.scalars(select(PlatformApp.platform)))
+    for name, demo in demo_apps().items():
+        if name in existing:
+            continue
+        mount_url = f"{server_base_url.rstrip('/')}/sandbox/{name}"
+        db.session.add(
+            PlatformApp(
+                platform=name,
+                base_url=mount_url + demo.api_path,
+                auth_base_url=mount_url,
+                app_key=demo.app_key,
+                app_secret=demo.app_secret,
+                sandbox=True,
+                requests_per_second=demo.requests_per_second,
+                extra=json.dumps(dict(demo.extra)),
+            )
+        )
+        created.append(name)
+    db.session.flush()
+    return created
