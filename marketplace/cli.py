@@ -91,7 +91,31 @@ def rebuild_media_command(now: bool) -> None:
     click.echo(f"{count} photos {'rendered' if now else 'queued on the media queue'}.")
 
 
+keys = AppGroup("keys", help="Encryption keys for secrets at rest.")
+
+
+@keys.command("generate")
+def generate_key_command() -> None:
+    """Print a new Fernet key to put first in ENCRYPTION_KEYS."""
+    from cryptography.fernet import Fernet
+
+    click.echo(Fernet.generate_key().decode())
+
+
+@keys.command("rotate")
+def rotate_keys_command() -> None:
+    """Re-encrypt every stored secret with the first key of ENCRYPTION_KEYS."""
+    from marketplace.listings.services import reencrypt_secrets
+
+    count = reencrypt_secrets()
+    db.session.commit()
+    click.echo(f"{count} records re-encrypted with the newest key.")
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
-    for command in (seed_demo_command, seed_reference_command, create_admin_command, media):
+    from marketplace.connectors.cli import connectors
+
+    commands = (seed_demo_command, seed_reference_command, create_admin_command, media, keys)
+    for command in (*commands, connectors):
         app.cli.add_command(command)

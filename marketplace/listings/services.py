@@ -8,7 +8,6 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from marketplace.catalog.models import Cooperative
 from marketplace.common.models import utcnow
@@ -126,30 +125,29 @@ def _store_tokens(shop: Shop, tokens: TokenSet) -> None:
 def refresh_tokens(shop: Shop, seen_access_token: str) -> None:
     """Refresh once, under a lock, so two workers never both spend a single-use refresh token.
 
-    The new tokens are committed at once in a separate transaction: if the caller's
-    work later rolls back, the platform has already retired the old refresh token.
+    A refresh is a commit point: the caller's work so far is committed first (so the
+    next read sees what other workers committed), and the new tokens are committed
+    at once, because the platform has already retired the old refresh token and a
+    later rollback must not lose the new one.
     """
     lock = rq.get_queue().connection.lock(
         f"lock:shop-refresh:{shop.id}", timeout=REFRESH_LOCK_SECONDS, blocking_timeout=30
     )
-    with lock, Session(db.engine) as session:
-        fresh = session.get(Shop, shop.id)
-        if fresh is None:
-            raise ShopError("shop is gone")
-        if fresh.access_token != seen_access_token:
+    db.session.commit()
+    with lock:
+        db.session.refresh(shop)
+        if shop.access_token != seen_access_token:
             log.info("shop %r already refreshed by another worker", shop.id)
-        else:
-            connector = build_connector(fresh.platform, fresh)
-            try:
-                tokens = connector.refresh()
-            except AuthError as exc:
-                _mark(fresh, ShopStatus.NEEDS_REAUTH, exc.message)
-                session.commit()
-                raise
-            _store_tokens(fresh, tokens)
-            session.commit()
-            log.info("shop %r tokens refreshed", shop.id)
-    db.session.refresh(shop)
+            return
+        try:
+            tokens = build_connector(shop.platform, shop).refresh()
+        except AuthError as exc:
+            _mark(shop, ShopStatus.NEEDS_REAUTH, exc.message)
+            db.session.commit()
+            raise
+        _store_tokens(shop, tokens)
+        db.session.commit()
+        log.info("shop %r tokens refreshed", shop.id)
 
 
 def _mark(shop: Shop, status: ShopStatus, error: str) -> None:
@@ -200,3 +198,24 @@ def disconnect(shop: Shop) -> None:
     shop.access_token = shop.refresh_token = ""
     db.session.flush()
     log.info("shop %r disconnected", shop.id)
+
+
+def reencrypt_secrets() -> int:
+    """Rewrite every encrypted column so it is encrypted with the newest key.
+
+    Reading decrypts with any configured key; marking the values changed makes the
+    ORM write them back through ``EncryptedText``, which encrypts with the first key.
+    """
+    from sqlalchemy.orm.attributes import flag_modified
+
+    count = 0
+    for model, columns in (
+        (PlatformApp, ("app_secret",)),
+        (Shop, ("access_token", "refresh_token", "token_extra")),
+    ):
+        for row in db.session.scalars(select(model)):
+            for column in columns:
+                flag_modified(row, column)
+            count += 1
+    db.session.flush()
+    return count
