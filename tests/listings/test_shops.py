@@ -7,6 +7,7 @@ refresh token is gone for good), so they run on a database of their own.
 from __future__ import annotations
 
 import importlib
+import json
 import threading
 from collections.abc import Iterator
 from datetime import timedelta
@@ -76,7 +77,7 @@ def world(
                     auth_base_url=env.base_url,
                     app_key=demo.app_key,
                     app_secret=demo.app_secret,
-                    extra='{"service_id": "%s"}' % dict(demo.extra).get("service_id", ""),
+                    extra=json.dumps(dict(demo.extra)),
                 )
             )
         db.session.commit()
@@ -88,7 +89,7 @@ def world(
 
 
 def connect(shop_app: Flask, env: PlatformEnv, world: dict[str, Any]) -> tuple[Any, Any]:
-    """Log in, start the connection, consent on the sandbox, come back. Returns (client, response)."""
+    """Log in, start the connection, consent on the sandbox, come back: (client, page)."""
     client = shop_app.test_client()
     client.post("/login", data={"email": world["email"], "password": factories.PASSWORD})
     start = client.post(f"/shops/connect/{env.name}")
@@ -154,7 +155,8 @@ class TestTokens:
         with shop_app.app_context():
             shop = the_shop(world)
             old = shop.access_token
-            # Our record still believes the token is good: the platform's refusal triggers the refresh.
+            # Our record still believes the token is good: the platform's refusal triggers
+            # the refresh.
             shop.access_expires_at = utcnow() + timedelta(days=30)
             page = services.call(shop, lambda connector: connector.list_items(None))
             db.session.commit()
