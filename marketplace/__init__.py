@@ -86,6 +86,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from marketplace import jobs
+    from marketplace.admin.sandbox import bp as sandbox_admin_bp
     from marketplace.admin.views import bp as admin_bp
     from marketplace.auth.views import bp as auth_bp
     from marketplace.catalog.photo_views import bp as photos_bp
@@ -93,7 +94,8 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.listings.views import bp as shops_bp
     from marketplace.main.views import bp as main_bp
 
-    for blueprint in (main_bp, auth_bp, catalog_bp, photos_bp, shops_bp, admin_bp, jobs.bp):
+    blueprints = (main_bp, auth_bp, catalog_bp, photos_bp, shops_bp, admin_bp, sandbox_admin_bp)
+    for blueprint in (*blueprints, jobs.bp):
         app.register_blueprint(blueprint)
 
 

@@ -47,6 +47,11 @@ def connectable_platforms() -> list[tuple[str, str]]:
     return [(name, cls.title) for name, cls in sorted(registry.available().items()) if name in apps]
 
 
+def platform_titles() -> dict[str, str]:
+    """Every connector's display name by registry name."""
+    return {name: cls.title for name, cls in registry.available().items()}
+
+
 def _app_config(app: PlatformApp, redirect_uri: str = "") -> AppConfig:
     return AppConfig(
         base_url=app.base_url,

@@ -42,7 +42,10 @@ def index() -> str:
         select(Shop).where(Shop.cooperative_id == current_cooperative().id).order_by(Shop.platform)
     ).all()
     return render_template(
-        "listings/shops.html", shops=shops, platforms=services.connectable_platforms()
+        "listings/shops.html",
+        shops=shops,
+        platforms=services.connectable_platforms(),
+        titles=services.platform_titles(),
     )
 
 

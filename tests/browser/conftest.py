@@ -16,6 +16,7 @@ from werkzeug.serving import make_server
 
 from marketplace.demo import seed_demo
 from marketplace.extensions import db
+from marketplace.sandbox.mount import register_demo_apps
 from tests.conftest import make_app
 from tests.databases import fresh_database
 from tests.databases import redis_url_for
@@ -45,9 +46,19 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, redis_base_url: str) -
         pytest.skip(missing)
     instance = tmp_path_factory.mktemp("browser")
     db_url, redis_url = fresh_database(instance, "browser"), redis_url_for(redis_base_url, 2)
-    app = make_app(db_url, redis_url, instance)
+    app = make_app(
+        db_url,
+        redis_url,
+        instance,
+        SANDBOX_ENABLED=True,
+        SANDBOX_STATE_DIR=str(instance / "sandbox"),
+    )
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    base_url = f"http://127.0.0.1:{server.server_port}"
+    app.config["SERVER_BASE_URL"] = base_url
     with app.app_context():
         seed_demo()
+        register_demo_apps(base_url)
         db.session.commit()
         db.session.remove()
     worker = subprocess.Popen(
@@ -61,10 +72,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, redis_base_url: str) -
             "FLASK_APP": "wsgi",
         },
     )
-    server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    yield base_url
     server.shutdown()
     thread.join(timeout=5)
     worker.terminate()

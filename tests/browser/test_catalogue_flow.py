@@ -97,3 +97,26 @@ def test_photo_from_a_phone_becomes_a_thumbnail(phone: Any, tmp_path: Any) -> No
     served = page.request.get(thumbnail.get_attribute("src"))
     assert served.ok
     assert b"GPS" not in served.body()
+
+
+@pytest.mark.parametrize(
+    ("platform", "button"),
+    [("shopee", "Kết nối Shopee"), ("lazada", "Kết nối Lazada"), ("tiktok", "Kết nối TikTok Shop")],
+    ids=["shopee", "lazada", "tiktok"],
+)
+def test_manager_connects_a_sandbox_shop(phone: Any, platform: str, button: str) -> None:
+    page = phone
+    log_in(page, "manager4@demo.vn")
+    page.goto("/shops/")
+    page.get_by_role("button", name=button).click()
+    page.wait_for_url(f"**/sandbox/{platform}/**")
+    no_sideways_scroll(page)
+    page.screenshot(path=str(page.output_dir / "consent.png"), full_page=True)
+    page.get_by_role("button", name="Cấp quyền", exact=True).click()
+    page.wait_for_url("**/shops/")
+    assert page.get_by_text("Đã kết nối gian hàng").is_visible()
+    assert page.locator(".shop .badge", has_text="Đã kết nối").count() >= 1
+    page.get_by_role("button", name="Kiểm tra ngay").first.click()
+    assert page.get_by_text("Gian hàng phản hồi bình thường.").is_visible()
+    no_sideways_scroll(page)
+    page.screenshot(path=str(page.output_dir / "shops.png"), full_page=True)

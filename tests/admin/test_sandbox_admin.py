@@ -1,0 +1,114 @@
+"""Admins steer the mounted sandboxes' faults; bad values are refused and change nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from marketplace.auth.models import Role
+from marketplace.extensions import db
+from tests import factories
+from tests.conftest import make_app
+from tests.databases import fresh_database
+from tests.databases import redis_url_for
+
+pytestmark = pytest.mark.worker
+
+
+@pytest.fixture(scope="module")
+def sandbox_app(tmp_path_factory: pytest.TempPathFactory, redis_base_url: str) -> Flask:
+    instance = tmp_path_factory.mktemp("sandbox-admin")
+    return make_app(
+        fresh_database(instance, "sandboxadmin"),
+        redis_url_for(redis_base_url, 1),
+        instance,
+        SANDBOX_ENABLED=True,
+        SANDBOX_STATE_DIR=str(instance / "sandbox"),
+    )
+
+
+@pytest.fixture
+def admin_client(sandbox_app: Flask) -> Any:
+    with sandbox_app.app_context():
+        factories.bind(db.session)
+        admin = factories.UserFactory(role=Role.ADMIN)
+        email = admin.email
+        db.session.commit()
+        db.session.remove()
+    client = sandbox_app.test_client()
+    client.post("/login", data={"email": email, "password": factories.PASSWORD})
+    return client
+
+
+def faults(app: Flask, name: str) -> Any:
+    return app.extensions["sandboxes"][f"/sandbox/{name}"].extensions["sandbox"].faults
+
+
+FORM = {
+    "error_share": "0.25",
+    "timeout_share": "0",
+    "latency_ms": "150",
+    "rate_limit_next": "3",
+    "lose_response_next_writes": "1",
+}
+
+
+class TestSandboxAdmin:
+    def test_sandboxes_are_served_under_their_mount(self, sandbox_app: Flask) -> None:
+        response = sandbox_app.test_client().post("/sandbox/shopee/_sandbox/faults", json={})
+        assert response.status_code == 200
+        assert response.get_json()["rate_limit_next"] == 0
+
+    def test_admin_sets_faults(self, sandbox_app: Flask, admin_client: Any) -> None:
+        page = admin_client.get("/admin/sandbox/")
+        assert page.status_code == 200
+        assert "Làm mất phản hồi của N lần ghi tiếp theo" in page.get_data(as_text=True)
+        data = {f"lazada-{k}": v for k, v in FORM.items()} | {"lazada-revoked": "y"}
+        assert admin_client.post("/admin/sandbox/lazada", data=data).status_code == 302
+        set_ = faults(sandbox_app, "lazada")
+        assert (set_.error_share, set_.latency_ms, set_.rate_limit_next, set_.revoked) == (
+            0.25,
+            150,
+            3,
+            True,
+        )
+        assert faults(sandbox_app, "shopee").rate_limit_next == 0
+        data["lazada-revoked"] = ""
+        data = {k: v for k, v in data.items() if k != "lazada-revoked"} | {
+            "lazada-rate_limit_next": "0"
+        }
+        admin_client.post("/admin/sandbox/lazada", data=data)
+        assert faults(sandbox_app, "lazada").revoked is False
+
+    @pytest.mark.parametrize(
+        ("field", "value", "message"),
+        [
+            ("error_share", "1.5", "Nhập một tỉ lệ từ 0 đến 1."),
+            ("latency_ms", "-3", "Nhập một số từ 0 đến 30000."),
+        ],
+        ids=["share-above-one", "negative-latency"],
+    )
+    def test_bad_values_change_nothing(
+        self, sandbox_app: Flask, admin_client: Any, field: str, value: str, message: str
+    ) -> None:
+        before = faults(sandbox_app, "tiktok")
+        data = {f"tiktok-{k}": v for k, v in (FORM | {field: value}).items()}
+        response = admin_client.post("/admin/sandbox/tiktok", data=data)
+        assert response.status_code == 422
+        assert message in response.get_data(as_text=True)
+        assert faults(sandbox_app, "tiktok") == before
+
+    def test_managers_may_not(self, sandbox_app: Flask, tmp_path: Path) -> None:
+        with sandbox_app.app_context():
+            factories.bind(db.session)
+            manager = factories.member(factories.CooperativeFactory())
+            email = manager.email
+            db.session.commit()
+            db.session.remove()
+        client = sandbox_app.test_client()
+        client.post("/login", data={"email": email, "password": factories.PASSWORD})
+        assert client.get("/admin/sandbox/").status_code == 403
+        assert client.post("/admin/sandbox/shopee", data={}).status_code == 403
