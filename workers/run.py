@@ -80,7 +80,8 @@ def wait_for_clients_to_leave(url: str, timeout: float = 5.0) -> None:
 def commands(host: str, port: str) -> dict[str, list[str]]:
     """The three processes, each run with this interpreter so the virtualenv is used."""
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
-    gunicorn = [sys.executable, "-m", "gunicorn", "--workers", "2"]
+    # Threads: a shop connection calls the mounted sandbox on this same server.
+    gunicorn = [sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", "4"]
     return {
         "web": [
             *gunicorn,
