@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from dataclasses import field
-from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import parse_qsl
 from urllib.parse import urljoin
@@ -15,30 +14,12 @@ import requests
 
 from marketplace.connectors.lazada import LazadaConnector
 from marketplace.connectors.types import AppConfig
+from tests.connectors.harness import ConsentForm
 from tests.connectors.harness import PlatformEnv
 
 APP_KEY = "700117"
 APP_SECRET = "test-app-secret-700117"
 CALLBACK = "http://127.0.0.1/callback"
-
-
-class _Form(HTMLParser):
-    """The consent page's form: its action and its fields."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.action = ""
-        self.fields: dict[str, str] = {}
-        self.buttons: dict[str, str] = {}
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {k: v or "" for k, v in attrs}
-        if tag == "form":
-            self.action = values.get("action", "")
-        elif tag == "input" and values.get("name"):
-            self.fields[values["name"]] = values.get("value", "")
-        elif tag == "button" and values.get("name"):
-            self.buttons[values.get("value", "")] = values["name"]
 
 
 def sandbox_connector(offset: dict[str, float]) -> type[LazadaConnector]:
@@ -75,7 +56,7 @@ def consent(authorize_url: str, decision: str = "authorize") -> dict[str, str]:
     """Open the consent page, press a button, and read the redirect's query."""
     page = requests.get(authorize_url, timeout=10)
     page.raise_for_status()
-    form = _Form()
+    form = ConsentForm()
     form.feed(page.text)
     data = dict(form.fields)
     data[form.buttons.get(decision, "decision")] = decision

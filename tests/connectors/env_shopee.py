@@ -6,7 +6,6 @@ The sandbox registers a fixed demo partner app on first start (``DEMO_PARTNER_ID
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
 from urllib.parse import parse_qsl
 from urllib.parse import urljoin
 from urllib.parse import urlsplit
@@ -17,33 +16,15 @@ from marketplace.connectors.shopee import ShopeeConnector
 from marketplace.connectors.types import AppConfig
 from marketplace.sandbox.shopee import DEMO_PARTNER_ID
 from marketplace.sandbox.shopee import DEMO_PARTNER_KEY
+from tests.connectors.harness import ConsentForm
 from tests.connectors.harness import PlatformEnv
-
-
-class _Form(HTMLParser):
-    """The consent page's form: its action and its fields."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.action = ""
-        self.fields: dict[str, str] = {}
-        self.buttons: dict[str, str] = {}
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {k: v or "" for k, v in attrs}
-        if tag == "form":
-            self.action = values.get("action", "")
-        elif tag == "input" and values.get("name"):
-            self.fields[values["name"]] = values.get("value", "")
-        elif tag == "button" and values.get("name"):
-            self.buttons[values.get("value", "")] = values["name"]
 
 
 def consent_form(authorize_url: str) -> tuple[str, dict[str, str], dict[str, str]]:
     """GET the consent page: (absolute form action, hidden fields, {button value: name})."""
     page = requests.get(authorize_url, timeout=10)
     page.raise_for_status()
-    form = _Form()
+    form = ConsentForm()
     form.feed(page.text)
     return urljoin(authorize_url, form.action), form.fields, form.buttons
 

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from dataclasses import field
+from html.parser import HTMLParser
 from typing import Any
 
 import requests
@@ -23,6 +24,25 @@ from marketplace.connectors.http import HttpClient
 from marketplace.connectors.http import RetryPolicy
 from marketplace.connectors.types import AppConfig
 from marketplace.connectors.types import TokenSet
+
+
+class ConsentForm(HTMLParser):
+    """A consent page's form as a browser sees it: its action, fields and buttons."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.action = ""
+        self.fields: dict[str, str] = {}
+        self.buttons: dict[str, str] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            self.action = values.get("action", "")
+        elif tag == "input" and values.get("name"):
+            self.fields[values["name"]] = values.get("value", "")
+        elif tag == "button" and values.get("name"):
+            self.buttons[values.get("value", "")] = values["name"]
 
 
 @contextmanager
