@@ -246,3 +246,31 @@ class TestSignCommand:
         )
         assert result.exit_code != 0
         assert "is not KEY=VALUE" in result.output
+
+
+class TestKeyRotation:
+    def test_rotate_reencrypts_with_the_new_key(
+        self,
+        shop_app: Flask,
+        env: PlatformEnv,
+        world: dict[str, Any],
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        from cryptography.fernet import Fernet
+
+        connect(shop_app, env, world)
+        old_key = shop_app.config["ENCRYPTION_KEYS"]
+        new_key = Fernet.generate_key().decode()
+        monkeypatch.setitem(shop_app.config, "ENCRYPTION_KEYS", f"{new_key},{old_key}")
+        result = shop_app.test_cli_runner().invoke(args=["keys", "rotate"])
+        assert result.exit_code == 0, result.output
+        monkeypatch.setitem(shop_app.config, "ENCRYPTION_KEYS", new_key)  # the old key retired
+        with shop_app.app_context():
+            shop = the_shop(world)
+            assert shop.access_token  # still readable with the new key alone
+            app_row = db.session.scalar(select(PlatformApp).where(PlatformApp.platform == env.name))
+            assert app_row is not None
+            assert app_row.app_secret
+        # Rotate back, so the module's other tests still read their rows with the old key.
+        monkeypatch.setitem(shop_app.config, "ENCRYPTION_KEYS", f"{old_key},{new_key}")
+        assert shop_app.test_cli_runner().invoke(args=["keys", "rotate"]).exit_code == 0
