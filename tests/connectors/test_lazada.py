@@ -690,8 +690,8 @@ class TestContractFlow:
         shop.delist(created.platform_item_id)
         shop.relist(created.platform_item_id)
         env.simulate_orders([v.seller_sku for v in created.variants], 30, 40)
-        end = datetime.now(UTC)
-        start, ids = end - timedelta(days=40), []
+        end = datetime.now(UTC) + timedelta(hours=1)  # orders up to the sandbox clock's now
+        start, ids = end - timedelta(days=42), []
         while start < end:
             upper = min(end, start + timedelta(days=shop.order_window_days))
             cursor: str | None = None

@@ -20,7 +20,7 @@ IP_NOT_ALLOWED = 36009033
 SHOP_CIPHER_MISSING = 106013
 
 # UNVERIFIED (tiktok.md: not documented): our own codes, identical in the sandbox
-# (marketplace/sandbox/tiktok/core.py and catalog.py).
+# (marketplace/sandbox/tiktok/core.py and catalog_rules.py).
 INVALID_PARAM = 36009003
 INVALID_AUTH_CODE = 36004004
 INVALID_REFRESH_TOKEN = 36004005

@@ -1,0 +1,214 @@
+"""Lazada products: images, create, update, delist, relist, read (lazada.md §3).
+
+Lazada has no parent SKU: ``ItemPayload.seller_sku`` lives in the product
+attribute ``model`` and the variants' SKUs are the SKUs' ``SellerSku``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from marketplace.connectors.errors import NotFound
+from marketplace.connectors.errors import Rejected
+from marketplace.connectors.lazada.parsing import PLATFORM
+from marketplace.connectors.lazada.parsing import item_status
+from marketplace.connectors.lazada.parsing import money
+from marketplace.connectors.lazada.transport import LazadaBase
+from marketplace.connectors.lazada.transport import Params
+from marketplace.connectors.types import ImageRef
+from marketplace.connectors.types import ItemPayload
+from marketplace.connectors.types import Page
+from marketplace.connectors.types import RemoteItem
+from marketplace.connectors.types import RemoteVariant
+from marketplace.connectors.types import VariantPayload
+
+PRODUCTS_PAGE = 50  # UNVERIFIED (lazada.md §3.5): 50 per the API page, not the FAQ's 500
+DUPLICATE_SKU = frozenset({"4105", "4126", "4141"})
+DEFAULT_SIDE_CM = 10  # package sides are mandatory on Lazada; used when the catalogue has none
+NO_BRAND = "No Brand"
+
+
+def _attributes(item: ItemPayload) -> dict[str, Any]:
+    """The product's ``Attributes``, with name, description, parent SKU and brand."""
+    attributes: dict[str, Any] = dict(item.attributes)
+    attributes.update(name=item.name, description=item.description_html, model=item.seller_sku)
+    if item.brand.isdigit():
+        attributes["brand_id"] = item.brand
+    else:
+        # UNVERIFIED (lazada.md §3.2): the deprecated ``brand`` name is accepted
+        # in place of ``brand_id``; an empty brand becomes "No Brand".
+        attributes["brand"] = item.brand or NO_BRAND
+    return attributes
+
+
+def _sku(
+    item: ItemPayload, variant: VariantPayload, sku_ids: dict[str, str] | None
+) -> dict[str, Any]:
+    """One ``Sku`` entry; ``sku_ids`` maps SellerSku to SkuId on updates."""
+    weight = variant.weight_g or item.weight_g
+    if not weight:
+        raise Rejected("package weight is required", field="weight_g", platform=PLATFORM)
+    sku: dict[str, Any] = {
+        "SellerSku": variant.seller_sku,
+        "price": str(variant.price),
+        "quantity": str(variant.stock),
+        "package_weight": f"{weight / 1000:.2f}",
+        "package_length": str(variant.length_cm or DEFAULT_SIDE_CM),
+        "package_width": str(variant.width_cm or DEFAULT_SIDE_CM),
+        "package_height": str(variant.height_cm or DEFAULT_SIDE_CM),
+    }
+    if variant.options:
+        sku["saleProp"] = dict(variant.options)
+    if variant.images:
+        sku["Images"] = {"Image": [image.url for image in variant.images]}
+    if sku_ids is not None and variant.seller_sku in sku_ids:
+        sku["SkuId"] = sku_ids[variant.seller_sku]
+    return sku
+
+
+def _product(item: ItemPayload, sku_ids: dict[str, str] | None = None) -> dict[str, Any]:
+    """The ``Product`` of a create or update payload."""
+    return {
+        "PrimaryCategory": item.category_id,
+        "Images": {"Image": [image.url for image in item.images]},
+        "Attributes": _attributes(item),
+        "Skus": {"Sku": [_sku(item, variant, sku_ids) for variant in item.variants]},
+    }
+
+
+def _remote(product: dict[str, Any]) -> RemoteItem:
+    """Our view of a ``/products/get`` or ``/product/item/get`` product."""
+    skus = product.get("skus") or []
+    attributes = product.get("attributes") or {}
+    parent = str(attributes.get("model") or (skus[0].get("SellerSku", "") if skus else ""))
+    return RemoteItem(
+        platform_item_id=str(product["item_id"]),
+        seller_sku=parent,
+        name=str(attributes.get("name", "")),
+        status=item_status(str(product.get("status", ""))),
+        variants=[
+            RemoteVariant(
+                seller_sku=str(s.get("SellerSku", "")),
+                platform_variant_id=str(s.get("SkuId", "")),
+                price=money(s.get("price")),
+                stock=int(s.get("quantity") or 0),
+            )
+            for s in skus
+        ],
+    )
+
+
+class CatalogueMixin(LazadaBase):
+    """The ``CATALOGUE_WRITE`` and ``CATALOGUE_READ`` capabilities."""
+
+    # -- write -------------------------------------------------------------------
+    def upload_image(self, data: bytes, filename: str) -> ImageRef:
+        """A Lazada-hosted copy of the image."""
+        body = self._call("/image/upload", {}, method="POST", files={"image": (filename, data)})
+        image = (body.get("data") or {}).get("image") or {}
+        return ImageRef(platform_id=str(image["url"]), url=str(image["url"]))
+
+    def create_item(self, item: ItemPayload) -> RemoteItem:
+        """Create the product; a duplicate-SKU answer returns the existing one."""
+        payload = json.dumps({"Request": {"Product": _product(item)}}, ensure_ascii=False)
+        try:
+            data = self._post("/product/create", {"payload": payload}).get("data") or {}
+        except Rejected as exc:
+            # A retried create whose first answer was lost: the SKUs already exist.
+            if exc.code in DUPLICATE_SKU:
+                existing = self.find_by_seller_sku(item.seller_sku)
+                if existing is not None:
+                    return existing
+            raise
+        by_sku = {str(s["seller_sku"]): str(s["sku_id"]) for s in data.get("sku_list", [])}
+        return RemoteItem(
+            platform_item_id=str(data["item_id"]),
+            seller_sku=item.seller_sku,
+            name=item.name,
+            status=item_status(str(data.get("item_status", "Active"))),
+            variants=[
+                RemoteVariant(v.seller_sku, by_sku.get(v.seller_sku, ""), v.price, v.stock)
+                for v in item.variants
+            ],
+        )
+
+    def _item(self, platform_item_id: str) -> dict[str, Any]:
+        """``/product/item/get``'s product, or NotFound."""
+        data = self._call("/product/item/get", {"item_id": platform_item_id}).get("data")
+        if not data:
+            raise NotFound(f"item {platform_item_id}", platform=PLATFORM)
+        return dict(data)
+
+    def update_item(self, platform_item_id: str, item: ItemPayload) -> RemoteItem:
+        """Rewrite the product's content, leaving price and stock alone."""
+        current = self._item(platform_item_id)
+        sku_ids = {str(s["SellerSku"]): str(s["SkuId"]) for s in current.get("skus", [])}
+        product = _product(item, sku_ids)
+        product["ItemId"] = platform_item_id
+        for sku in product["Skus"]["Sku"]:
+            # Price and stock go through update_price_stock only.
+            sku.pop("price", None)
+            sku.pop("quantity", None)
+        payload = json.dumps({"Request": {"Product": product}}, ensure_ascii=False)
+        self._post("/product/update", {"payload": payload})
+        return _remote(self._item(platform_item_id))
+
+    def delist(self, platform_item_id: str) -> None:
+        """Deactivate every SKU of the item; already inactive is fine."""
+        # UNVERIFIED (lazada.md §3.7): ItemId without Skus deactivates every SKU of the item.
+        body = json.dumps({"Request": {"Product": {"ItemId": platform_item_id}}})
+        try:
+            self._post("/product/deactivate", {"apiRequestBody": body})
+        except Rejected as exc:
+            if exc.code != "E0004":  # already inactive
+                raise
+
+    def relist(self, platform_item_id: str) -> None:
+        """Activate every SKU of the item again."""
+        # lazada.md §3.3: /product/update with every SKU's Status = active.
+        current = self._item(platform_item_id)
+        skus = [{"SkuId": str(s["SkuId"]), "Status": "active"} for s in current.get("skus", [])]
+        product = {"ItemId": platform_item_id, "Attributes": {}, "Skus": {"Sku": skus}}
+        self._post("/product/update", {"payload": json.dumps({"Request": {"Product": product}})})
+
+    # -- read --------------------------------------------------------------------
+    def _products(self, offset: int, extra: Params | None = None) -> tuple[list[RemoteItem], int]:
+        """One ``/products/get`` page and the total."""
+        params = {"filter": "all", "offset": str(offset), "limit": str(PRODUCTS_PAGE)}
+        params.update(extra or {})
+        data = self._call("/products/get", params).get("data") or {}
+        products = [_remote(p) for p in data.get("products") or []]
+        return products, int(data.get("total_products") or 0)
+
+    def find_by_seller_sku(self, seller_sku: str) -> RemoteItem | None:
+        """The item with this variant SKU or, failing that, this parent SKU."""
+        found, _ = self._products(0, {"sku_seller_list": json.dumps([seller_sku])})
+        for item in found:
+            if any(v.seller_sku == seller_sku for v in item.variants):
+                return item
+        # Parent SKUs are only an attribute: /products/get cannot search them.
+        for item in self._all_items():
+            if item.seller_sku == seller_sku:
+                return item
+        return None
+
+    def _all_items(self) -> Iterator[RemoteItem]:
+        """Every item of the shop, page by page."""
+        cursor: str | None = None
+        while True:
+            page = self.list_items(cursor)
+            yield from page.items
+            if page.next_cursor is None:
+                return
+            cursor = page.next_cursor
+
+    def list_items(self, cursor: str | None = None) -> Page[RemoteItem]:
+        """One page of the shop's items; the cursor is the offset."""
+        offset = int(cursor or 0)
+        items, total = self._products(offset)
+        following = offset + len(items)
+        # /products/get refuses offsets over 10000.
+        more = bool(items) and following < total and following <= 10_000
+        return Page(items, str(following) if more else None)

@@ -1,0 +1,172 @@
+"""Creating, updating, delisting items and uploading their images (shopee.md §5.1–5.3)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from marketplace.connectors.errors import NotFound
+from marketplace.connectors.errors import Rejected
+from marketplace.connectors.shopee.catalogue_read import CatalogueReadMixin
+from marketplace.connectors.shopee.categories import CategoriesMixin
+from marketplace.connectors.shopee.client import Json
+from marketplace.connectors.shopee.payload import dimension
+from marketplace.connectors.shopee.payload import html_to_text
+from marketplace.connectors.shopee.payload import is_single
+from marketplace.connectors.shopee.payload import tiers
+from marketplace.connectors.shopee.payload import weight_kg
+from marketplace.connectors.shopee.wire import PLATFORM
+from marketplace.connectors.shopee.wire import money_out
+from marketplace.connectors.shopee.wire import short_code
+from marketplace.connectors.types import ImageRef
+from marketplace.connectors.types import ItemPayload
+from marketplace.connectors.types import RemoteItem
+from marketplace.connectors.types import VariantPayload
+
+NO_BRAND = {"brand_id": 0, "original_brand_name": "NoBrand"}  # brand_id 0 (§5.1)
+
+
+class CatalogueWriteMixin(CatalogueReadMixin, CategoriesMixin):
+    """add_item, init_tier_variation, update_item, unlist_item, upload_image."""
+
+    def upload_image(self, data: bytes, filename: str) -> ImageRef:
+        """media_space/upload_image: public sign, multipart field ``image`` (§5.1)."""
+        mime = "image/png" if filename.lower().endswith(".png") else "image/jpeg"
+        answer = self._call(
+            "POST",
+            "/api/v2/media_space/upload_image",
+            files=[("image", (filename, data, mime))],
+            shop=False,
+        )
+        info = (answer.get("response") or {}).get("image_info") or {}
+        urls = info.get("image_url_list") or [{}]
+        return ImageRef(platform_id=str(info["image_id"]), url=str(urls[0].get("image_url", "")))
+
+    def _channels(self) -> list[Json]:
+        channels = self._get("/api/v2/logistics/get_channel_list").get("logistics_channel_list")
+        usable = [
+            {"logistic_id": c["logistics_channel_id"], "enabled": True}
+            for c in channels or []
+            if c.get("enabled") and not c.get("mask_channel_id")
+        ]
+        if not usable:
+            raise Rejected("no enabled Shopee logistics channel", field="logistic_info")
+        return usable
+
+    def _attribute_list(self, category_id: str, wanted: dict[str, str]) -> list[Json]:
+        if not wanted:
+            return []
+        tree = self._attribute_tree(category_id)
+        return [_attribute(tree, key, value) for key, value in wanted.items()]
+
+    def _brand(self, category_id: str, wanted: str) -> Json:
+        if not wanted:
+            return dict(NO_BRAND)
+        for brand in self.brands(category_id):
+            if wanted in (brand.platform_id, brand.name):
+                return {"brand_id": int(brand.platform_id), "original_brand_name": brand.name}
+        raise Rejected(f"brand {wanted!r} is not allowed in this category", field="brand")
+
+    def _item_body(self, item: ItemPayload) -> Json:
+        if not item.variants:
+            raise Rejected("an item needs at least one variant", field="variants")
+        body: Json = {
+            "item_name": item.name,
+            "description": html_to_text(item.description_html),
+            "category_id": int(item.category_id),
+            "original_price": money_out(min(v.price for v in item.variants)),
+            "weight": weight_kg(item),
+            "item_sku": item.seller_sku,
+            "image": {"image_id_list": [i.platform_id for i in item.images]},
+            "logistic_info": self._channels(),
+            "attribute_list": self._attribute_list(item.category_id, item.attributes),
+            "brand": self._brand(item.category_id, item.brand),
+            "item_status": "NORMAL",
+            "condition": "NEW",
+            "seller_stock": [{"stock": item.variants[0].stock if is_single(item) else 0}],
+        }
+        package = dimension(item)
+        if package is not None:
+            body["dimension"] = package
+        return body
+
+    def create_item(self, item: ItemPayload) -> RemoteItem:
+        """add_item, then init_tier_variation for the models (§5.1, §5.3)."""
+        item_id = self._add_item(item)
+        if not is_single(item):
+            self._init_models(item_id, item.variants)
+        found = self._remote_items([item_id])
+        if not found:
+            raise NotFound(f"item {item_id} vanished after creation", platform=PLATFORM)
+        return found[0]
+
+    def _add_item(self, item: ItemPayload) -> str:
+        try:
+            return str(self._post("/api/v2/product/add_item", self._item_body(item))["item_id"])
+        except Rejected as exc:
+            # A lost answer to an earlier attempt leaves the item behind: adopt it.
+            if short_code(exc.code) != "error_item_sku_duplicate":
+                raise
+            existing = self.find_by_seller_sku(item.seller_sku)
+            if existing is None or existing.seller_sku != item.seller_sku:
+                raise
+            return existing.platform_item_id
+
+    def _init_models(self, item_id: str, variants: Sequence[VariantPayload]) -> None:
+        tier_list, indexes = tiers(variants)
+        models = [
+            {
+                "tier_index": index,
+                "original_price": money_out(v.price),
+                "model_sku": v.seller_sku,
+                "seller_stock": [{"stock": v.stock}],
+            }
+            for v, index in zip(variants, indexes, strict=True)
+        ]
+        body = {"item_id": int(item_id), "tier_variation": tier_list, "model": models}
+        try:
+            self._post("/api/v2/product/init_tier_variation", body)
+        except Rejected as exc:
+            # UNVERIFIED (shopee.md §5.3): the sandbox answers error_tier_variation_exists
+            # when models exist already (an earlier attempt's answer was lost).
+            if short_code(exc.code) != "error_tier_variation_exists":
+                raise
+
+    def update_item(self, platform_item_id: str, item: ItemPayload) -> RemoteItem:
+        body = self._item_body(item)
+        for key in ("original_price", "seller_stock"):  # dedicated APIs (§5.1)
+            body.pop(key)
+        body["item_id"] = int(platform_item_id)
+        self._post("/api/v2/product/update_item", body)
+        found = self._remote_items([platform_item_id])
+        if not found:
+            raise NotFound(f"item {platform_item_id} not found", platform=PLATFORM)
+        return found[0]
+
+    def _unlist(self, platform_item_id: str, unlist: bool) -> None:
+        body = {"item_list": [{"item_id": int(platform_item_id), "unlist": unlist}]}
+        answer = self._post("/api/v2/product/unlist_item", body)
+        for failure in answer.get("failure_list") or []:
+            reason = str(failure.get("failed_reason") or "failed")
+            raise (NotFound if "not found" in reason.lower() else Rejected)(
+                reason, code="unlist_item", platform=PLATFORM
+            )
+
+    def delist(self, platform_item_id: str) -> None:
+        self._unlist(platform_item_id, True)
+
+    def relist(self, platform_item_id: str) -> None:
+        self._unlist(platform_item_id, False)
+
+
+def _attribute(tree: list[Json], key: str, value: str) -> Json:
+    """One attribute_list entry: ``key`` is an attribute id or name, ``value`` a value name."""
+    spec = next((a for a in tree if str(a["attribute_id"]) == key or a.get("name") == key), None)
+    if spec is None:
+        raise Rejected(f"unknown Shopee attribute {key!r}", field="attributes")
+    option = next(
+        (v for v in spec.get("attribute_value_list") or [] if v.get("name") == value), None
+    )
+    # value_id 0 with a name is a custom value (§5.2).
+    value_id = option["value_id"] if option else 0
+    values = [{"value_id": value_id, "original_value_name": value}]
+    return {"attribute_id": spec["attribute_id"], "attribute_value_list": values}

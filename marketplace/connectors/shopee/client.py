@@ -1,0 +1,86 @@
+"""Signed calls to the Shopee Open Platform v2, shared by the connector's mixins."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC
+from datetime import datetime
+from typing import Any
+
+import requests
+
+from marketplace.connectors.base import Connector
+from marketplace.connectors.errors import AuthError
+from marketplace.connectors.shopee.signing import sign
+from marketplace.connectors.shopee.wire import parse_json
+from marketplace.connectors.types import TokenSet
+
+Json = dict[str, Any]
+Files = list[tuple[str, tuple[str, bytes, str]]]
+
+
+def utc(seconds: Any) -> datetime:
+    """A Shopee epoch-seconds field as an aware datetime (missing means the epoch)."""
+    return datetime.fromtimestamp(int(seconds or 0), tz=UTC)
+
+
+def chunks(values: Sequence[Any], size: int) -> list[Sequence[Any]]:
+    """``values`` cut into consecutive slices of at most ``size``."""
+    return [values[i : i + size] for i in range(0, len(values), size)]
+
+
+class ShopeeClient(Connector):
+    """URL building, signing and the envelope: what every Shopee capability needs."""
+
+    def _url(self, path: str, *, auth_host: bool = False) -> str:
+        base = (self.app.auth_base_url or self.app.base_url) if auth_host else self.app.base_url
+        return base.rstrip("/") + path
+
+    def _common(self, path: str, *, shop: bool) -> dict[str, str]:
+        params = {"partner_id": str(self.app.app_key), "timestamp": str(int(self.now()))}
+        if shop:
+            tokens = self._tokens()
+            params["access_token"] = tokens.access_token
+            params["shop_id"] = str(tokens.shop_id)
+        params["sign"] = sign(self.app.app_secret, path, params)[1]
+        return params
+
+    def _tokens(self) -> TokenSet:
+        if self.tokens is None:
+            raise AuthError("no Shopee tokens: connect the shop first", refreshable=False)
+        return self.tokens
+
+    def _params(self, path: str, query: dict[str, Any] | None, shop: bool) -> list[tuple[str, str]]:
+        """Common signed parameters, then the query (lists: the key repeated, §5.1)."""
+        params: list[tuple[str, str]] = list(self._common(path, shop=shop).items())
+        for key, value in (query or {}).items():
+            values = value if isinstance(value, list | tuple) else [value]
+            params += [(key, str(v)) for v in values]
+        return params
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: dict[str, Any] | None = None,
+        body: Json | None = None,
+        files: Files | None = None,
+        shop: bool = True,
+        token_call: bool = False,
+    ) -> Json:
+        # Built inside the retry loop so each attempt gets a fresh timestamp and sign.
+        def build() -> requests.Request:
+            params = self._params(path, query, shop)
+            return requests.Request(method, self._url(path), params=params, json=body, files=files)
+
+        def parse(response: requests.Response) -> Json:
+            return parse_json(response, token_call=token_call)
+
+        return self.http.call(build, parse)
+
+    def _get(self, path: str, **query: Any) -> Json:
+        return dict(self._call("GET", path, query=query).get("response") or {})
+
+    def _post(self, path: str, body: Json) -> Json:
+        return dict(self._call("POST", path, body=body).get("response") or {})
