@@ -26,6 +26,10 @@ class Capability(enum.StrEnum):
     FILE_CHANNEL = "file_channel"
 
 
+# What a marketplace with a full seller API offers (every capability but file exchange).
+API_CAPABILITIES = frozenset(set(Capability) - {Capability.FILE_CHANNEL})
+
+
 @dataclass(frozen=True)
 class AppConfig:
     """What the platform knows our app by, and where to reach it (real host or sandbox)."""

@@ -31,7 +31,7 @@ from marketplace.connectors.lazada.transport import API_GATEWAY as API_GATEWAY
 from marketplace.connectors.lazada.transport import AUTH_HOST as AUTH_HOST
 from marketplace.connectors.lazada.transport import Params as Params
 from marketplace.connectors.registry import register
-from marketplace.connectors.types import Capability
+from marketplace.connectors.types import API_CAPABILITIES
 
 
 @register
@@ -40,17 +40,7 @@ class LazadaConnector(AuthMixin, CatalogueMixin, PriceStockMixin, CategoriesMixi
 
     name = "lazada"
     title = "Lazada"
-    capabilities = frozenset(
-        {
-            Capability.AUTH,
-            Capability.CATALOGUE_WRITE,
-            Capability.CATALOGUE_READ,
-            Capability.PRICE_STOCK,
-            Capability.CATEGORIES,
-            Capability.ORDERS,
-            Capability.SETTLEMENT,
-        }
-    )
+    capabilities = API_CAPABILITIES
     image_rule = PLATFORM_RULES["lazada"]
     # lazada.md §3.6: at most 50 SKUs per call, 20 recommended (error 513); we send 20.
     price_stock_batch = 20

@@ -24,24 +24,14 @@ from marketplace.connectors.shopee.payload import TIER_OPTION_MAX
 from marketplace.connectors.shopee.payload import html_to_text
 from marketplace.connectors.shopee.price_stock import MODEL_BATCH
 from marketplace.connectors.shopee.price_stock import PriceStockMixin
-from marketplace.connectors.types import Capability
+from marketplace.connectors.types import API_CAPABILITIES
 
 
 @register
 class ShopeeConnector(AuthMixin, CatalogueWriteMixin, PriceStockMixin, OrdersMixin):
     name = "shopee"
     title = "Shopee"
-    capabilities = frozenset(
-        {
-            Capability.AUTH,
-            Capability.CATALOGUE_WRITE,
-            Capability.CATALOGUE_READ,
-            Capability.PRICE_STOCK,
-            Capability.CATEGORIES,
-            Capability.ORDERS,
-            Capability.SETTLEMENT,
-        }
-    )
+    capabilities = API_CAPABILITIES
     image_rule = PLATFORM_RULES["shopee"]
     price_stock_batch = MODEL_BATCH
     order_window_days = 15

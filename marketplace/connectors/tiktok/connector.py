@@ -15,7 +15,7 @@ from marketplace.connectors.tiktok.client import parse_api
 from marketplace.connectors.tiktok.client import parse_token
 from marketplace.connectors.tiktok.orders import OrdersMixin
 from marketplace.connectors.tiktok.price_stock import PriceStockMixin
-from marketplace.connectors.types import Capability
+from marketplace.connectors.types import API_CAPABILITIES
 
 __all__ = [
     "API_BASE",
@@ -51,17 +51,7 @@ class TikTokConnector(AuthMixin, CatalogueMixin, PriceStockMixin, OrdersMixin):
 
     name = "tiktok"
     title = "TikTok Shop"
-    capabilities = frozenset(
-        {
-            Capability.AUTH,
-            Capability.CATALOGUE_WRITE,
-            Capability.CATALOGUE_READ,
-            Capability.PRICE_STOCK,
-            Capability.CATEGORIES,
-            Capability.ORDERS,
-            Capability.SETTLEMENT,
-        }
-    )
+    capabilities = API_CAPABILITIES
     image_rule = PLATFORM_RULES["tiktok"]
     # Each price/inventory call takes one product (tiktok.md §5) and up to this many of
     # its SKUs; variants of different products never share a call.
