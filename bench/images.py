@@ -2,7 +2,8 @@
 
 Compares render_all (open once with draft, normalise once, scale progressively) with
 a naive pipeline (full decode, every rendition from the full image) and a floor (a
-draft decode plus, per rule, one resize and one encode at the starting quality).
+draft decode plus, per rule, one resize and one encode at the starting quality, with
+the resizes either from the decoded image or chained big → small; the cheaper counts).
 
     .venv/bin/python bench/images.py [--photos N] [--repeat R]
 """
@@ -169,9 +170,12 @@ def main() -> None:
     print(f"{'approach':<15}{'best ms/photo':>14}{'median':>10}")
     for name in APPROACHES:
         print(f"{name:<15}{ms[name]:>14.1f}{ms[f'{name} (median)']:>10.1f}")
-    ratio = ms["pipeline"] / ms["floor"]
+    # The floor reported is the cheaper of the two minimal ways, so the ratio is not
+    # flattered by a floor that does more resizing than it needs to.
+    best_floor = min(ms["floor"], ms["floor_chained"])
+    ratio = ms["pipeline"] / best_floor
     print(
-        f"images: {ms['pipeline']:.1f} ms/photo (floor {ms['floor']:.1f}, "
+        f"images: {ms['pipeline']:.1f} ms/photo (floor {best_floor:.1f}, "
         f"naive {ms['naive']:.1f}, ratio_to_floor {ratio:.2f})"
     )
 
