@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from flask import current_app
 from flask import g
+from flask import has_request_context
 from flask import session
 from flask_babel import get_locale
 from flask_login import current_user
@@ -13,6 +14,8 @@ from flask_login import current_user
 def select_locale() -> str:
     """Vietnamese unless the user chose otherwise."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # jobs and CLI commands: force_locale decides, else the default
+        return str(current_app.config["BABEL_DEFAULT_LOCALE"])
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return str(current_user.locale)
     chosen = session.get("locale")
