@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
+from werkzeug.routing import Map
 
 from marketplace.config import INSTANCE_PATH
 from marketplace.config import Config
@@ -23,6 +26,8 @@ def create_app(config: type[Config] | None = None) -> Flask:
     _configure_logging(app)
 
     _init_extensions(app)
+    # Before the blueprints: their <int:…> rules are compiled with the converter in place.
+    app.url_map.converters["int"] = DatabaseIntConverter
     _register_blueprints(app)
     _register_cli(app)
 
@@ -32,6 +37,14 @@ def create_app(config: type[Config] | None = None) -> Flask:
     errors.init_app(app)
     mount.mount(app)  # last: it wraps the finished WSGI app
     return app
+
+
+class DatabaseIntConverter(IntegerConverter):
+    """``<int:…>`` limited to what an INTEGER column holds, so a huge id is a 404, not a 500."""
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def _configure_logging(app: Flask) -> None:

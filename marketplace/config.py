@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import time
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,17 +17,32 @@ def _env(name: str, default: str | None = None) -> str | None:
     return os.environ.get(f"MARKETPLACE_{name}", os.environ.get(name, default))
 
 
+def read_or_create(path: Path, make: Callable[[], str]) -> str:
+    """The secret kept in ``path``, created once (atomically, mode 600) if missing.
+
+    Web, worker and scheduler processes start together: O_EXCL makes exactly one of
+    them write the file and every other one read that same value.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(50):  # the creator may not have written it yet
+            value = path.read_text().strip()
+            if value:
+                return value
+            time.sleep(0.1)
+        raise RuntimeError(f"{path} stays empty") from None
+    with os.fdopen(fd, "w") as handle:
+        handle.write(make())
+    return path.read_text().strip()
+
+
 def _secret_key() -> str:
     """Use the configured key, or make one and keep it in the instance folder."""
-    configured = _env("SECRET_KEY")
-    if configured:
-        return configured
-    key_file = INSTANCE_PATH / "secret_key"
-    if not key_file.exists():
-        INSTANCE_PATH.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(os.urandom(32).hex())
-        key_file.chmod(0o600)
-    return key_file.read_text().strip()
+    return _env("SECRET_KEY") or read_or_create(
+        INSTANCE_PATH / "secret_key", lambda: os.urandom(32).hex()
+    )
 
 
 def _encryption_keys() -> str:

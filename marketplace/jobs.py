@@ -134,13 +134,50 @@ def enqueue(
 
 @event.listens_for(Session, "after_commit")
 def _push_pending_jobs(session: Session) -> None:
+    # The data is committed already: a Redis failure here must not look like a failed
+    # save. The record stays "queued" and ``requeue_stalled`` pushes it again later.
     for queue_name, func, args, job_id in session.info.pop(_PENDING_KEY, []):
-        rq.get_queue(queue_name).enqueue(func, job_id, *args, job_id=job_id)
+        try:
+            rq.get_queue(queue_name).enqueue(func, job_id, *args, job_id=job_id)
+        except Exception:  # any Redis or serialisation error: logged, retried by cron
+            log.exception("job %r committed but not enqueued; it will be retried", job_id)
 
 
 @event.listens_for(Session, "after_rollback")
 def _drop_pending_jobs(session: Session) -> None:
     session.info.pop(_PENDING_KEY, None)
+
+
+def requeue_stalled(older_than_seconds: int = 300) -> int:
+    """Push again the jobs recorded as queued that RQ does not know (Redis was down)."""
+    import importlib
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    cutoff = utcnow() - timedelta(seconds=older_than_seconds)
+    stalled = db.session.scalars(
+        select(JobRecord).where(JobRecord.status == QUEUED, JobRecord.created_at < cutoff)
+    ).all()
+    count = 0
+    for record in stalled:
+        if _fetch_rq_job(record.id) is not None or record.kind not in REQUEUEABLE:
+            continue
+        module, name, args = REQUEUEABLE[record.kind](record)
+        func = getattr(importlib.import_module(module), name)
+        rq.get_queue(record.queue).enqueue(func, record.id, *args, job_id=record.id)
+        count += 1
+    return count
+
+
+# How to rebuild a job's call from its record, for the kinds whose arguments are on it.
+REQUEUEABLE: dict[str, Callable[[JobRecord], tuple[str, str, tuple[Any, ...]]]] = {
+    "catalog_export": lambda r: (
+        "marketplace.catalog.tasks",
+        "export_catalog",
+        (r.cooperative_id,),
+    ),
+}
 
 
 def report_progress(done: int, total: int, message: str = "") -> int:

@@ -25,6 +25,8 @@ class Periodic:
 SCHEDULE: tuple[Periodic, ...] = (
     # Exports hold a cooperative's whole catalogue: do not keep them longer than needed.
     Periodic(catalog_tasks.purge_old_exports, "17 * * * *"),
+    # Jobs committed while Redis was unreachable are pushed again.
+    Periodic(jobs.requeue_stalled, 300),
 )
 
 

@@ -19,15 +19,14 @@ from werkzeug.wrappers import Response
 from marketplace.auth import guards
 from marketplace.auth import services
 from marketplace.auth.forms import LoginForm
+from marketplace.common.urls import safe_next
 from marketplace.extensions import db
 
 bp = Blueprint("auth", __name__)
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("main.index")
+    return safe_next(target, url_for("main.index"))
 
 
 @bp.route("/login", methods=["GET", "POST"])

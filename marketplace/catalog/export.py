@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask_babel import gettext
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -41,6 +42,14 @@ def _headers() -> list[str]:
     ]
 
 
+def _cell(value: object) -> object:
+    """Text as text: no formula injection, no characters Excel cannot store."""
+    if not isinstance(value, str):
+        return value
+    text = str(ILLEGAL_CHARACTERS_RE.sub("", value))
+    return "'" + text if text[:1] in {"=", "+", "-", "@"} else text
+
+
 def write_catalog(
     cooperative: Cooperative,
     path: Path,
@@ -69,23 +78,26 @@ def write_catalog(
         for variant in product.variants:
             sheet.append(
                 [
-                    product.name,
-                    status_label(product.status),
-                    product.category.name_for(locale) if product.category else "",
-                    product.brand or "",
-                    product.ocop_stars,
-                    product.ocop_certificate_no or "",
-                    product.ocop_expires_on,
-                    variant.sku,
-                    variant.options,
-                    variant.price,
-                    variant.list_price,
-                    variant.stock,
-                    variant.weight_g,
-                    variant.length_cm,
-                    variant.width_cm,
-                    variant.height_cm,
-                    variant.barcode or "",
+                    _cell(value)
+                    for value in [
+                        product.name,
+                        status_label(product.status),
+                        product.category.name_for(locale) if product.category else "",
+                        product.brand or "",
+                        product.ocop_stars,
+                        product.ocop_certificate_no or "",
+                        product.ocop_expires_on,
+                        variant.sku,
+                        variant.options,
+                        variant.price,
+                        variant.list_price,
+                        variant.stock,
+                        variant.weight_g,
+                        variant.length_cm,
+                        variant.width_cm,
+                        variant.height_cm,
+                        variant.barcode or "",
+                    ]
                 ]
             )
             rows += 1

@@ -48,6 +48,22 @@ def _gtin_ok(code: str) -> bool:
     return (10 - total % 10) % 10 == check
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _refuse_control_characters(form: Any) -> bool:
+    """Invisible control characters (pasted from other software) break exports and PostgreSQL."""
+    ok = True
+    for field in form:
+        if field.type == "FieldList":
+            for entry in field.entries:
+                ok = _refuse_control_characters(entry.form) and ok
+        elif isinstance(field.data, str) and _CONTROL.search(field.data):
+            field.errors = [*field.errors, _l("Remove the invisible control characters.")]
+            ok = False
+    return ok
+
+
 def _optional_int(label: Any, low: int, high: int) -> WholeNumberField:
     message = _l("Enter a number from %(min)s to %(max)s.")
     return WholeNumberField(label, validators=[Optional(), NumberRange(low, high, message)])
@@ -177,6 +193,7 @@ class ProductForm(BaseForm):
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid: bool = super().validate(extra_validators)
+        valid = _refuse_control_characters(self) and valid
         # Cross-field rule: the field's own chain stops at Optional() when it is empty.
         if self.ocop_stars.data and not (self.ocop_certificate_no.data or "").strip():
             self.ocop_certificate_no.errors = [

@@ -113,6 +113,8 @@ def rendition(sha256: str, ext: str) -> Response:
         .join(Photo, Rendition.photo_id == Photo.id)
         .join(Product, Photo.product_id == Product.id)
         .where(Rendition.sha256 == sha256)
+        # The same bytes may belong to several products: a public one makes them public.
+        .order_by((Product.status == ProductStatus.ACTIVE).desc())
         .limit(1)
     ).first()
     if row is None or row[0].extension != ext:

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import gettext
+from sqlalchemy import event
 from sqlalchemy import func
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from marketplace.auth.models import User
 from marketplace.catalog import images
@@ -148,16 +150,29 @@ def delete(photo: Photo) -> None:
     product.photos.remove(photo)
     db.session.flush()
     _renumber(list(product.photos))
-    for area, sha256 in hashes:
-        if not _still_used(area, sha256):
-            get_storage().delete(area, sha256)
+    # Files go only once the deletion is committed: a rolled-back request keeps its files.
+    db.session.info.setdefault(_UNUSED_FILES, []).extend(hashes)
     log.info("photo %r deleted from product %r", photo.id, product.id)
 
 
-def _still_used(area: str, sha256: str) -> bool:
-    model = Photo if area == ORIGINALS else Rendition
-    count = db.session.scalar(select(func.count()).where(model.sha256 == sha256))
-    return bool(count)
+_UNUSED_FILES = "marketplace.photo_files_to_check"
+
+
+@event.listens_for(Session, "after_commit")
+def _delete_unused_files(session: Session) -> None:
+    candidates = session.info.pop(_UNUSED_FILES, [])
+    if not candidates:
+        return
+    with Session(session.get_bind()) as fresh:
+        for area, sha256 in candidates:
+            model = Photo if area == ORIGINALS else Rendition
+            if not fresh.scalar(select(func.count()).where(model.sha256 == sha256)):
+                get_storage().delete(area, sha256)
+
+
+@event.listens_for(Session, "after_rollback")
+def _keep_files(session: Session) -> None:
+    session.info.pop(_UNUSED_FILES, None)
 
 
 def render(photo: Photo) -> None:

@@ -264,39 +264,64 @@ def _diff(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, str | Non
     ]
 
 
+def _match_variants(
+    product: Product, wanted: list[dict[str, Any]]
+) -> tuple[list[Variant | None], list[Variant]]:
+    """Each wanted row's existing variant (by id, else by SKU), and the variants left over."""
+    remaining = {v.id: v for v in product.variants}
+    matched: list[Variant | None] = [
+        remaining.pop(_int_or_none(row.get("id")) or -1, None) for row in wanted
+    ]
+    by_sku = {v.sku.upper(): v for v in remaining.values()}
+    for index, row in enumerate(wanted):
+        if matched[index] is None:
+            found = by_sku.pop(str(row.get("sku", "")).strip().upper(), None)
+            if found is not None:
+                remaining.pop(found.id)
+            matched[index] = found
+    return matched, list(remaining.values())
+
+
+def _variant_audit(variant: Variant, values: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    old = {name: getattr(variant, name) for name in VARIANT_FIELDS}
+    return [
+        (
+            "updated",
+            {"variant_sku": values["sku"], "field": name, "old_value": before, "new_value": after},
+        )
+        for name, before, after in _diff(old, values)
+    ]
+
+
 def _sync_variants(
     product: Product, wanted: list[dict[str, Any]]
 ) -> list[tuple[str, dict[str, Any]]]:
-    """Apply the variant rows; return audit records as (action, keywords)."""
-    existing = {v.id: v for v in product.variants}
+    """Apply the variant rows; return audit records as (action, keywords).
+
+    The database checks SKU uniqueness row by row, so removed variants are deleted
+    and renamed ones parked on a temporary SKU before the new SKUs are written:
+    swapping two SKUs or re-adding a removed one is then never a conflict.
+    """
+    matched, removed = _match_variants(product, wanted)
+    records = [("variant_removed", {"variant_sku": gone.sku}) for gone in removed]
+    product.variants = [v for v in matched if v is not None]
+    db.session.flush()
+    values_list = [_variant_values(row) for row in wanted]
+    for variant, values in zip(matched, values_list, strict=True):
+        if variant is not None and variant.sku != values["sku"]:
+            variant.sku = f"~{variant.id}"
+    db.session.flush()
     kept: list[Variant] = []
-    records: list[tuple[str, dict[str, Any]]] = []
-    for position, row in enumerate(wanted):
-        values = _variant_values(row)
-        variant = existing.pop(_int_or_none(row.get("id")), None)  # type: ignore[arg-type]
+    for position, (variant, values) in enumerate(zip(matched, values_list, strict=True)):
         if variant is None:
             variant = Variant(cooperative_id=product.cooperative_id, **values)
             records.append(("variant_added", {"variant_sku": values["sku"]}))
         else:
-            old = {name: getattr(variant, name) for name in VARIANT_FIELDS}
-            for name, before, after in _diff(old, values):
-                records.append(
-                    (
-                        "updated",
-                        {
-                            "variant_sku": values["sku"],
-                            "field": name,
-                            "old_value": before,
-                            "new_value": after,
-                        },
-                    )
-                )
+            records += _variant_audit(variant, values)
             for name, value in values.items():
                 setattr(variant, name, value)
         variant.position = position
         kept.append(variant)
-    for gone in existing.values():
-        records.append(("variant_removed", {"variant_sku": gone.sku}))
     product.variants = kept
     return records
 

@@ -17,6 +17,8 @@ from flask_babel import get_locale
 from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
 from marketplace import jobs
@@ -29,6 +31,7 @@ from marketplace.catalog import services
 from marketplace.catalog import tasks
 from marketplace.catalog.errors import CatalogError
 from marketplace.catalog.errors import ConflictError
+from marketplace.catalog.forms import MAX_VARIANTS
 from marketplace.catalog.forms import ProductForm
 from marketplace.catalog.models import Area
 from marketplace.catalog.models import AreaKind
@@ -84,6 +87,12 @@ def _attach_error(form: ProductForm, error: CatalogError) -> None:
     target.errors = [*target.errors, error.message]
 
 
+def _bounded_arg(name: str) -> int | None:
+    """A whole-number query argument within the database's integer range, else None."""
+    value = request.args.get(name, type=int)
+    return value if value is not None and 0 <= value < 2**31 else None
+
+
 @bp.get("/")
 @catalogue_editor_required
 def products() -> str:
@@ -91,9 +100,9 @@ def products() -> str:
     flt = services.ProductFilter(
         query=request.args.get("q", "")[:100],
         status=request.args.get("status", ""),
-        category_id=request.args.get("category", type=int),
-        stars=request.args.get("stars", type=int),
-        page=max(1, request.args.get("page", 1, type=int)),
+        category_id=_bounded_arg("category"),
+        stars=_bounded_arg("stars"),
+        page=max(1, _bounded_arg("page") or 1),
     )
     page = services.search_products(
         current_cooperative(), flt, current_app.config["PRODUCTS_PER_PAGE"]
@@ -124,13 +133,18 @@ def create() -> Any:
     form = ProductForm()
     _fill_choices(form)
     if form.add_variant.data:
-        form.variants.append_entry()
+        _add_variant_row(form)
         return _render_form(form, None)
     if form.validate_on_submit():
         try:
             product = services.create_product(
                 current_cooperative(), _product_input(form), current_user
             )
+        except IntegrityError:
+            # The database's own uniqueness check: a race with another save of the same SKU.
+            db.session.rollback()
+            _attach_error(form, CatalogError("sku", gettext("This SKU is used twice."), 0))
+            return _render_form(form, None, 422)
         except CatalogError as error:
             db.session.rollback()
             _attach_error(form, error)
@@ -155,7 +169,7 @@ def edit(product_id: int) -> Any:
         form.origin_area_id.data = product.origin_area_id or 0
         form.status.data = "active" if product.status.value == "active" else "draft"
     if form.add_variant.data:
-        form.variants.append_entry()
+        _add_variant_row(form)
         return _render_form(form, product)
     if form.validate_on_submit():
         try:
@@ -163,6 +177,19 @@ def edit(product_id: int) -> Any:
         except ConflictError as conflict:
             db.session.rollback()
             return _render_form(form, product, 409, conflict=conflict)
+        except StaleDataError:
+            # Another save won the race between our version check and our UPDATE.
+            db.session.rollback()
+            product = _product_or_404(product_id)
+            changes = services.changes_since(product, _version(form))
+            return _render_form(
+                form, product, 409, conflict=ConflictError(product.version, changes)
+            )
+        except IntegrityError:
+            # The database's own uniqueness check: a race with another save of the same SKU.
+            db.session.rollback()
+            _attach_error(form, CatalogError("sku", gettext("This SKU is used twice."), 0))
+            return _render_form(form, product, 422)
         except CatalogError as error:
             db.session.rollback()
             _attach_error(form, error)
@@ -175,9 +202,17 @@ def edit(product_id: int) -> Any:
 
 def _version(form: ProductForm) -> int:
     try:
-        return int(form.version.data or -1)
+        version = int(form.version.data or -1)
     except ValueError:
         return -1
+    return version if 0 <= version < 2**31 else -1
+
+
+def _add_variant_row(form: ProductForm) -> None:
+    if len(form.variants) >= MAX_VARIANTS:
+        form.variants.errors = [gettext("A product has at most %(n)d variants.", n=MAX_VARIANTS)]
+        return
+    form.variants.append_entry()
 
 
 @bp.get("/<int:product_id>")

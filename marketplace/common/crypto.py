@@ -18,6 +18,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
 from marketplace.config import INSTANCE_PATH
+from marketplace.config import read_or_create
 
 
 def default_keys() -> str:
@@ -25,12 +26,7 @@ def default_keys() -> str:
     configured = os.environ.get("MARKETPLACE_ENCRYPTION_KEYS") or os.environ.get("ENCRYPTION_KEYS")
     if configured:
         return configured
-    key_file = INSTANCE_PATH / "encryption_keys"
-    if not key_file.exists():
-        INSTANCE_PATH.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(Fernet.generate_key().decode())
-        key_file.chmod(0o600)
-    return key_file.read_text().strip()
+    return read_or_create(INSTANCE_PATH / "encryption_keys", lambda: Fernet.generate_key().decode())
 
 
 def fernet() -> MultiFernet:

@@ -48,6 +48,7 @@ class RetryPolicy:
     attempts: int = 4
     base_delay: float = 0.5
     max_delay: float = 20.0
+    max_wait: float = 60.0  # the longest Retry-After we sleep through; longer fails the call
 
     def delay(self, attempt: int) -> float:
         """Full jitter: a random wait up to base · 2^attempt, capped."""
@@ -103,7 +104,9 @@ class HttpClient:
             try:
                 return parse(self._send(build()))
             except RateLimited as exc:
-                if attempt + 1 >= self.retry.attempts:
+                # A platform asking for a longer pause than the policy allows is better
+                # answered by failing the job (retried later) than by a worker asleep.
+                if attempt + 1 >= self.retry.attempts or exc.retry_after > self.retry.max_wait:
                     raise
                 wait = max(exc.retry_after, self.retry.delay(attempt))
             except Retryable:
@@ -122,7 +125,7 @@ class HttpClient:
         self.calls += 1
         try:
             response = self.session.send(prepared, timeout=self.timeout, allow_redirects=False)
-        except (requests.Timeout, requests.ConnectionError) as exc:
+        except requests.RequestException as exc:
             log.warning(
                 "%s %s failed: %s", prepared.method, redact(prepared.url or ""), type(exc).__name__
             )

@@ -27,11 +27,13 @@ from marketplace.listings.models import ShopStatus
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-REFRESH_LOCK_SECONDS = 60
+# Longer than the HTTP client's worst case (4 attempts × 35 s + backoff), so the lock
+# never expires while a refresh is in flight and a second worker spends the token.
+REFRESH_LOCK_SECONDS = 300
 
 
-class ShopError(Exception):
-    """A shop operation that cannot go on; ``message`` is ready to show."""
+class ShopError(ConnectorError):
+    """A shop operation that cannot go on (no app registration, shop gone)."""
 
 
 def platform_app(platform: str) -> PlatformApp | None:
@@ -125,6 +127,7 @@ def _store_tokens(shop: Shop, tokens: TokenSet) -> None:
     )
     shop.token_extra = json.dumps(tokens.extra)
     shop.name = tokens.shop_name or shop.name or tokens.shop_id
+    shop.status = ShopStatus.CONNECTED
 
 
 def refresh_tokens(shop: Shop, seen_access_token: str) -> None:
@@ -136,7 +139,9 @@ def refresh_tokens(shop: Shop, seen_access_token: str) -> None:
     later rollback must not lose the new one.
     """
     lock = rq.get_queue().connection.lock(
-        f"lock:shop-refresh:{shop.id}", timeout=REFRESH_LOCK_SECONDS, blocking_timeout=30
+        f"lock:shop-refresh:{shop.id}",
+        timeout=REFRESH_LOCK_SECONDS,
+        blocking_timeout=REFRESH_LOCK_SECONDS,
     )
     db.session.commit()
     with lock:

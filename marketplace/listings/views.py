@@ -72,7 +72,9 @@ def callback(platform: str) -> Response:
     expected = session.pop(_STATE_KEY, None) or {}
     params = {k: v for k, v in request.args.items() if k not in {"code", "state"}}
     code = request.args.get("code", "")
-    state_ok = secrets.compare_digest(str(expected.get("state", "")), request.args.get("state", ""))
+    state_ok = secrets.compare_digest(
+        str(expected.get("state", "")).encode(), request.args.get("state", "").encode()
+    )
     if (
         not code
         or not state_ok

@@ -16,6 +16,7 @@ from flask import url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
+from marketplace.common.urls import safe_next
 from marketplace.main import services
 
 bp = Blueprint("main", __name__)
@@ -50,7 +51,4 @@ def set_locale() -> BaseResponse:
         session["locale"] = locale
         if current_user.is_authenticated:
             services.set_user_locale(current_user, locale)
-    target = request.form.get("next", "")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("main.index")
-    return redirect(target)
+    return redirect(safe_next(request.form.get("next"), url_for("main.index")))

@@ -261,6 +261,10 @@ def make_sandbox_app(name: str, state_path: str) -> Flask:
     @app.before_request
     def _disturb() -> Response | None:
         if request.path.startswith("/_sandbox"):
+            # Mounted in the main app, sandboxes are steered from the admin page only:
+            # the raw control endpoints would let anyone reset or slow them.
+            if not app.config.get("SANDBOX_CONTROL", True):
+                return Response(status=404)
             return None
         return current_sandbox().disturb()
 

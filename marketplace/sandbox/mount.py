@@ -46,7 +46,9 @@ def mount(app: Flask) -> None:
     mounted = {}
     for name in demo_apps():
         module = importlib.import_module(f"marketplace.sandbox.{name}")
-        mounted[f"/sandbox/{name}"] = module.create_app(str(state_dir / f"{name}.db"))
+        sandbox_app = module.create_app(str(state_dir / f"{name}.db"))
+        sandbox_app.config["SANDBOX_CONTROL"] = app.config.get("SANDBOX_CONTROL", False)
+        mounted[f"/sandbox/{name}"] = sandbox_app
     app.extensions["sandboxes"] = mounted
     app.wsgi_app = DispatcherMiddleware(app.wsgi_app, mounted)  # type: ignore[method-assign]
     log.info("sandboxes mounted: %s", ", ".join(sorted(mounted)))

@@ -57,10 +57,14 @@ FORM = {
 
 
 class TestSandboxAdmin:
-    def test_sandboxes_are_served_under_their_mount(self, sandbox_app: Flask) -> None:
-        response = sandbox_app.test_client().post("/sandbox/shopee/_sandbox/faults", json={})
-        assert response.status_code == 200
-        assert response.get_json()["rate_limit_next"] == 0
+    def test_sandboxes_are_served_under_their_mount_without_open_controls(
+        self, sandbox_app: Flask
+    ) -> None:
+        client = sandbox_app.test_client()
+        answer = client.get("/sandbox/tiktok/product/202309/products/search")
+        assert "code" in answer.get_json()  # TikTok's own envelope: the sandbox answered
+        for path in ("faults", "reset", "clock"):
+            assert client.post(f"/sandbox/shopee/_sandbox/{path}", json={}).status_code == 404
 
     def test_admin_sets_faults(self, sandbox_app: Flask, admin_client: Any) -> None:
         page = admin_client.get("/admin/sandbox/")

@@ -12,6 +12,7 @@ import redis
 import requests
 from flask import Flask
 
+from marketplace.connectors.errors import RateLimited
 from marketplace.connectors.errors import Rejected
 from marketplace.connectors.errors import Retryable
 from marketplace.connectors.http import HttpClient
@@ -70,6 +71,21 @@ class TestRetries:
             client = HttpClient("t:2", sleep=sleeps.append)
             assert client.call(lambda: requests.Request("GET", url), parse) == {"ok": 1}
         assert sleeps[0] >= 2.0
+
+    def test_a_very_long_retry_after_is_not_slept(self) -> None:
+        seen: list[str] = []
+        sleeps: list[float] = []
+
+        def banned(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+            seen.append("x")
+            start_response("429 X", [("Retry-After", "86400")])
+            return [b"{}"]
+
+        with serve(banned) as url:
+            client = HttpClient("t:7", sleep=sleeps.append)
+            with pytest.raises(RateLimited):
+                client.call(lambda: requests.Request("GET", url), parse)
+        assert (len(seen), sleeps) == (1, [])
 
     def test_gives_up_after_the_last_attempt(self) -> None:
         seen: list[str] = []
