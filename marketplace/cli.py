@@ -21,9 +21,14 @@ def seed_demo_command() -> None:
     from flask import current_app
 
     from marketplace.demo import seed_demo
+    from marketplace.demo_photos import add_demo_photos
     from marketplace.sandbox.mount import register_demo_apps
 
     result = seed_demo()
+    if not result.get("skipped"):
+        click.echo(
+            f"Demo photos: {add_demo_photos()} (their renditions are queued for the worker)."
+        )
     if current_app.config.get("SANDBOX_ENABLED"):
         registered = register_demo_apps(current_app.config["SERVER_BASE_URL"])
         if registered:

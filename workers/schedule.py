@@ -13,6 +13,7 @@ from typing import Any
 
 from marketplace import jobs
 from marketplace.catalog import tasks as catalog_tasks
+from marketplace.listings import tasks as listing_tasks
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,8 @@ SCHEDULE: tuple[Periodic, ...] = (
     Periodic(catalog_tasks.purge_old_exports, "17 * * * *"),
     # Jobs committed while Redis was unreachable are pushed again.
     Periodic(jobs.requeue_stalled, 300),
+    # Incremental sync: only what changed is written, so this is cheap when nothing did.
+    Periodic(listing_tasks.sync_all_shops, 600, queue=jobs.SYNC),
 )
 
 

@@ -12,7 +12,11 @@ def configure(engine: Engine) -> None:
     """Foreign keys on, WAL for web + worker processes, real BEGIN so SAVEPOINT works.
 
     pysqlite opens transactions lazily and never for SAVEPOINT; SQLAlchemy's
-    documented recipe is to turn that off and emit BEGIN ourselves.
+    documented recipe is to turn that off and emit BEGIN ourselves. We emit
+    BEGIN IMMEDIATE: a deferred transaction that read first and writes later fails
+    at once ("database is locked", no waiting) when another process wrote in
+    between, which web and worker do all the time; taking the write lock up front
+    makes SQLite wait its busy timeout instead. PostgreSQL is the production choice.
     """
     if engine.dialect.name != "sqlite":
         return
@@ -22,11 +26,11 @@ def configure(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA busy_timeout=30000")
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -49,6 +49,15 @@ def attributes(shop: Shop, category_id: str) -> list[AttributeSpec]:
     return [AttributeSpec(**{**row, "options": tuple(row["options"])}) for row in rows]
 
 
+def brand_names(shop: Shop, category_id: str) -> set[str]:
+    """Brands the platform accepts in a category (names and ids)."""
+    rows = _cached(
+        f"cache:brands:{shop.platform}:{category_id}",
+        lambda: services.call(shop, lambda c: c.brands(category_id)),
+    )
+    return {str(row["name"]) for row in rows} | {str(row["platform_id"]) for row in rows}
+
+
 def mappings(shop: Shop) -> dict[int, CategoryMapping]:
     """Our category id → its mapping on this shop."""
     rows = db.session.scalars(select(CategoryMapping).where(CategoryMapping.shop_id == shop.id))

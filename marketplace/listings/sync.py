@@ -30,6 +30,7 @@ from marketplace.connectors.types import VariantPayload
 from marketplace.extensions import db
 from marketplace.listings import plan as planning
 from marketplace.listings import services
+from marketplace.listings.mapping import brand_names
 from marketplace.listings.models import Shop
 from marketplace.listings.sync_models import CategoryMapping
 from marketplace.listings.sync_models import Listing
@@ -135,7 +136,9 @@ def payload(shop: Shop, product: Product) -> tuple[ItemPayload, str]:
         images=_image_refs(shop, data["images"]),
         variants=variants,
         attributes=data["attributes"],
-        brand=data["brand"],
+        # A cooperative's own brand is rarely registered with the platform: list it
+        # without a brand rather than have the platform refuse the product.
+        brand=data["brand"] if data["brand"] in brand_names(shop, data["category_id"]) else "",
         weight_g=next((v.weight_g for v in product.variants if v.weight_g), None),
     )
     return item, planning.content_hash(data)

@@ -89,3 +89,14 @@ def _step(done: int, total: int) -> int:
     db.session.commit()
     jobs.report_progress(done + 1, total)
     return done + 1
+
+
+def sync_all_shops() -> int:
+    """Cron: queue a sync of every connected shop (a shop already queued is not queued twice)."""
+    from sqlalchemy import select
+
+    shops = db.session.scalars(select(Shop).where(Shop.status == ShopStatus.CONNECTED)).all()
+    for shop in shops:
+        enqueue_sync(shop, None)
+    db.session.commit()
+    return len(shops)

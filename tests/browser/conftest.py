@@ -15,6 +15,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from marketplace.demo import seed_demo
+from marketplace.demo_photos import add_demo_photos
 from marketplace.extensions import db
 from marketplace.sandbox.mount import register_demo_apps
 from tests.conftest import make_app
@@ -58,17 +59,20 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, redis_base_url: str) -
     app.config["SERVER_BASE_URL"] = base_url
     with app.app_context():
         seed_demo()
+        add_demo_photos()
         register_demo_apps(base_url)
         db.session.commit()
         db.session.remove()
     worker = subprocess.Popen(
-        [sys.executable, "-m", "flask", "rq", "worker", "default", "media"],
+        [sys.executable, "-m", "flask", "rq", "worker", "default", "media", "sync"],
         cwd=ROOT,
         env=os.environ
         | {
             "DATABASE_URL": db_url,
             "REDIS_URL": redis_url,
             "MARKETPLACE_INSTANCE": str(instance),
+            # The worker must decrypt the tokens the web app stored.
+            "ENCRYPTION_KEYS": app.config["ENCRYPTION_KEYS"],
             "FLASK_APP": "wsgi",
         },
     )

@@ -288,3 +288,18 @@ class TestOneSyncAtATime:
             assert record.message == "Another sync of this shop is running."
             assert db.session.scalars(select(Listing).where(Listing.shop_id == shop_id)).all() == []
             db.session.remove()
+
+
+class TestSchedule:
+    def test_cron_queues_each_connected_shop_once(
+        self, sync_app: Flask, env: PlatformEnv, shop_id: int
+    ) -> None:
+        with sync_app.app_context():
+            assert tasks.sync_all_shops() >= 1
+            assert tasks.sync_all_shops() >= 1  # again: the queued job is reused, not doubled
+            records = db.session.scalars(
+                select(jobs.JobRecord).where(jobs.JobRecord.id == tasks.sync_job_id(shop_id))
+            ).all()
+            assert len(records) == 1
+            assert records[0].queue == "sync"
+            db.session.remove()
