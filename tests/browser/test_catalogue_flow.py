@@ -92,7 +92,7 @@ def test_photo_from_a_phone_becomes_a_thumbnail(phone: Any, tmp_path: Any) -> No
     # The demo product has a photo already; ours comes second. The page reloads itself
     # until the worker has made the thumbnail.
     thumbnail = page.locator(".photos li").nth(1).locator("img")
-    thumbnail.wait_for(timeout=30_000)
+    thumbnail.wait_for(timeout=120_000)  # behind the demo photos in the media queue
     assert page.get_by_text("Ảnh chính", exact=True).is_visible()
     no_sideways_scroll(page)
     page.locator("#photos").screenshot(path=str(page.output_dir / "photos.png"))
