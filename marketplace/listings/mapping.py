@@ -67,37 +67,34 @@ def mappings(shop: Shop) -> dict[int, CategoryMapping]:
 def save_mapping(
     shop: Shop, category_id: int, platform_category_id: str, values: dict[str, str]
 ) -> CategoryMapping:
-    """Map a category; the platform's category must be a leaf and its required attributes set."""
+    """Map a category to a leaf of the platform's tree, with values for its attributes.
+
+    A mapping may be saved before every required attribute has a value (the page then
+    shows the fields to fill); its products are not listed until ``missing`` is empty.
+    """
     if db.session.get(Category, category_id) is None:
         raise ValueError(gettext("Choose one of our categories."))
     if platform_category_id not in {c.platform_id for c in leaf_categories(shop)}:
         raise ValueError(gettext("Choose a category at the last level of the marketplace's tree."))
     specs = attributes(shop, platform_category_id)
-    missing = [a.name for a in specs if a.required and not values.get(a.platform_id)]
-    if missing:
-        # Fill what can be filled with the first allowed value, so a manager is shown a
-        # complete choice to check rather than an error for each field.
-        defaults = {a.platform_id: a.options[0] for a in specs if a.required and a.options}
-        values = defaults | values
-        missing = [a.name for a in specs if a.required and not values.get(a.platform_id)]
-    if missing:
-        raise ValueError(
-            gettext("Fill in the required attributes: %(names)s", names=", ".join(missing))
-        )
+    values = {k: v.strip() for k, v in values.items() if v.strip()}
     bad = [
         a.name
         for a in specs
-        if a.options and values.get(a.platform_id, a.options[0]) not in a.options
+        if a.options and a.platform_id in values and values[a.platform_id] not in a.options
     ]
     if bad:
         raise ValueError(gettext("Choose a listed value for: %(names)s", names=", ".join(bad)))
     row = mappings(shop).get(category_id) or CategoryMapping(
         shop_id=shop.id, category_id=category_id
     )
+    if row.id is not None and row.platform_category_id != platform_category_id:
+        values = {}  # another category's attributes mean nothing here
     row.platform_category_id = platform_category_id
     row.attributes = json.dumps(
         {k: v for k, v in values.items() if k in {a.platform_id for a in specs}}
     )
+    row.missing = ", ".join(a.name for a in specs if a.required and a.platform_id not in values)
     db.session.add(row)
     db.session.flush()
     return row

@@ -145,8 +145,11 @@ def _listings(shop: Shop) -> dict[int, Listing]:
 
 def _problems(product: Product, shop: Shop, mappings: dict[int, CategoryMapping]) -> list[str]:
     problems = [p.message for p in photo_problems(product, shop.platform)]
-    if product.category_id not in mappings:
+    mapping = mappings.get(product.category_id)  # type: ignore[arg-type]
+    if mapping is None:
         problems.insert(0, "category_not_mapped")
+    elif mapping.missing:
+        problems.insert(0, f"attributes_missing:{mapping.missing}")
     return problems
 
 

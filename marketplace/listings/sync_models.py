@@ -43,6 +43,8 @@ class CategoryMapping(db.Model):  # type: ignore[name-defined]
     category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"))
     platform_category_id: Mapped[str] = mapped_column(String(40))
     attributes: Mapped[str] = mapped_column(Text, default="{}")  # JSON {attribute id: value}
+    # Names of required attributes still without a value; the products wait until empty.
+    missing: Mapped[str] = mapped_column(Text, default="")
 
 
 class Listing(TimestampMixin, db.Model):  # type: ignore[name-defined]

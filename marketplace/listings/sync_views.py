@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask import Blueprint
@@ -44,10 +45,15 @@ def _shop_or_404(shop_id: int) -> Shop:
 def show(shop_id: int) -> str:
     """Settings, mappings, what a sync would do now, and the recent log."""
     shop = _shop_or_404(shop_id)
+    mappings = mapping_service.mappings(shop)
     try:
         leaves = mapping_service.leaf_categories(shop)
+        specs = {
+            category_id: mapping_service.attributes(shop, m.platform_category_id)
+            for category_id, m in mappings.items()
+        }
     except ConnectorError as exc:
-        leaves = []
+        leaves, specs = [], {}
         flash(gettext("The shop did not answer: %(error)s", error=exc.message), "error")
     events = db.session.scalars(
         select(SyncEvent)
@@ -55,12 +61,10 @@ def show(shop_id: int) -> str:
         .order_by(SyncEvent.id.desc())
         .limit(50)
     ).all()
-    used = {
-        p.category_id
-        for p in db.session.scalars(
-            select(Product).where(Product.cooperative_id == shop.cooperative_id)
-        )
-    }
+    products = db.session.scalars(
+        select(Product).where(Product.cooperative_id == shop.cooperative_id)
+    ).all()
+    used = {p.category_id for p in products}
     categories = [
         c for c in db.session.scalars(select(Category).order_by(Category.position)) if c.id in used
     ]
@@ -70,7 +74,10 @@ def show(shop_id: int) -> str:
         plan=planning.make_plan(shop),
         leaves=leaves,
         categories=categories,
-        mappings=mapping_service.mappings(shop),
+        mappings=mappings,
+        values={k: json.loads(m.attributes or "{}") for k, m in mappings.items()},
+        specs=specs,
+        names={p.id: p.name for p in products},
         events=events,
         locale=str(get_locale()),
     )

@@ -29,6 +29,7 @@ def upgrade():
     sa.Column('category_id', sa.Integer(), nullable=False),
     sa.Column('platform_category_id', sa.String(length=40), nullable=False),
     sa.Column('attributes', sa.Text(), nullable=False),
+    sa.Column('missing', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['category_id'], ['categories.id'], name=op.f('fk_category_mappings_category_id_categories')),
     sa.ForeignKeyConstraint(['shop_id'], ['shops.id'], name=op.f('fk_category_mappings_shop_id_shops'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_category_mappings')),

@@ -303,3 +303,31 @@ class TestSchedule:
             assert len(records) == 1
             assert records[0].queue == "sync"
             db.session.remove()
+
+
+class TestMappingAttributes:
+    def test_missing_required_attributes_hold_products_back_until_filled(
+        self, sync_app: Flask, env: PlatformEnv, shop_id: int
+    ) -> None:
+        with sync_app.app_context():
+            shop = db.session.get_one(Shop, shop_id)
+            row = next(iter(mapping_service.mappings(shop).values()))
+            specs = mapping_service.attributes(shop, row.platform_category_id)
+            required = [a for a in specs if a.required]
+            if not required:
+                pytest.skip(f"{env.name}'s first leaf has no required attribute")
+            mapping_service.save_mapping(shop, row.category_id, row.platform_category_id, {})
+            plan = planning.make_plan(shop)
+            assert plan.creates == []
+            assert all(p[0].startswith("attributes_missing:") for p in plan.not_ready.values())
+            chosen = next((a for a in required if a.options), None)
+            if chosen is not None:
+                bad = {chosen.platform_id: "không có"}
+                with pytest.raises(ValueError, match="Hãy chọn một giá trị có trong danh sách"):
+                    mapping_service.save_mapping(
+                        shop, row.category_id, row.platform_category_id, bad
+                    )
+            values = {a.platform_id: a.options[0] if a.options else "Việt Nam" for a in required}
+            mapping_service.save_mapping(shop, row.category_id, row.platform_category_id, values)
+            assert len(planning.make_plan(shop).creates) == PRODUCTS
+            db.session.rollback()
