@@ -135,9 +135,18 @@ def test_manager_maps_previews_and_syncs_to_a_sandbox_shop(phone: Any) -> None:
     mappings = page.locator("form.mapping")
     for index in range(mappings.count()):
         form = page.locator("form.mapping").nth(index)
-        form.locator("select").select_option(index=1)
+        form.locator("select").first.select_option(index=1)
         form.get_by_role("button", name="Lưu").click()
         page.get_by_text("Đã lưu.").wait_for()
+    for index in range(mappings.count()):  # the chosen category's attributes now show
+        form = page.locator("form.mapping").nth(index)
+        for field in form.locator("select[name^=attr-]").all():
+            field.select_option(index=1)
+        for field in form.locator("input[name^=attr-]").all():
+            field.fill("Việt Nam")
+        form.get_by_role("button", name="Lưu").click()
+        page.get_by_text("Đã lưu.").wait_for()
+    assert page.locator("form.mapping .ok").count() == mappings.count()
     for _ in range(60):  # the worker is still making the demo photos' renditions
         if "0 sản phẩm chưa sẵn sàng" in page.locator("#plan").inner_text():
             break
@@ -152,5 +161,5 @@ def test_manager_maps_previews_and_syncs_to_a_sandbox_shop(phone: Any) -> None:
     assert page.locator("progress").get_attribute("value") == "100"
     page.get_by_role("link", name="Quay lại trang đồng bộ của gian hàng").click()
     assert "0 sản phẩm mới lên sàn" in page.locator("#plan").inner_text()
-    assert page.locator("#log li", has_text="đã lên sàn").count() >= 1
+    assert page.locator("#log li", has_text="đưa lên sàn").count() >= 1
     page.screenshot(path=str(page.output_dir / "synced.png"), full_page=True)
