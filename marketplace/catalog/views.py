@@ -39,6 +39,8 @@ from marketplace.catalog.models import Category
 from marketplace.catalog.models import Product
 from marketplace.common.forms import choices
 from marketplace.extensions import db
+from marketplace.listings import services as shop_services
+from marketplace.listings.plan import shop_readiness
 
 bp = Blueprint("catalog", __name__, url_prefix="/products")
 
@@ -107,9 +109,12 @@ def products() -> str:
     page = services.search_products(
         current_cooperative(), flt, current_app.config["PRODUCTS_PER_PAGE"]
     )
+    shops = shop_services.connected_shops(current_cooperative())
     return render_template(
         "catalog/list.html",
         page=page,
+        shops=shops,
+        readiness=shop_readiness(shops, list(page.items)),
         flt=flt,
         categories=_categories(),
         cooperatives=allowed_cooperatives(),

@@ -143,6 +143,15 @@ def _listings(shop: Shop) -> dict[int, Listing]:
     return {listing.product_id: listing for listing in rows}
 
 
+def shop_readiness(shops: list[Shop], products: list[Product]) -> dict[int, dict[int, list[str]]]:
+    """For the product list: product id → shop id → what keeps it off that shop."""
+    mappings = {shop.id: _mappings(shop) for shop in shops}
+    return {
+        product.id: {shop.id: _problems(product, shop, mappings[shop.id]) for shop in shops}
+        for product in products
+    }
+
+
 def _problems(product: Product, shop: Shop, mappings: dict[int, CategoryMapping]) -> list[str]:
     problems = [p.message for p in photo_problems(product, shop.platform)]
     mapping = mappings.get(product.category_id)  # type: ignore[arg-type]

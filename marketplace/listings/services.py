@@ -49,6 +49,17 @@ def connectable_platforms() -> list[tuple[str, str]]:
     return [(name, cls.title) for name, cls in sorted(registry.available().items()) if name in apps]
 
 
+def connected_shops(cooperative: Cooperative) -> list[Shop]:
+    """The cooperative's shops that can be synced."""
+    return list(
+        db.session.scalars(
+            select(Shop)
+            .where(Shop.cooperative_id == cooperative.id, Shop.status == ShopStatus.CONNECTED)
+            .order_by(Shop.platform, Shop.id)
+        )
+    )
+
+
 def platform_titles() -> dict[str, str]:
     """Every connector's display name by registry name."""
     return {name: cls.title for name, cls in registry.available().items()}

@@ -331,3 +331,25 @@ class TestMappingAttributes:
             mapping_service.save_mapping(shop, row.category_id, row.platform_category_id, values)
             assert len(planning.make_plan(shop).creates) == PRODUCTS
             db.session.rollback()
+
+
+class TestReadinessBadges:
+    def test_product_list_shows_readiness_per_shop(
+        self, sync_app: Flask, env: PlatformEnv, shop_id: int
+    ) -> None:
+        with sync_app.app_context():
+            factories.bind(db.session)
+            shop = db.session.get_one(Shop, shop_id)
+            email = factories.member(shop.cooperative).email
+            first = db.session.scalars(
+                select(Product).where(Product.cooperative_id == shop.cooperative_id)
+            ).first()
+            assert first is not None
+            first.photos.clear()  # one product loses its photo: not ready anywhere
+            db.session.commit()
+            db.session.remove()
+        client = sync_app.test_client()
+        client.post("/login", data={"email": email, "password": factories.PASSWORD})
+        html = client.get("/products/").get_data(as_text=True)
+        assert html.count('class="badge status-active" title="Sẵn sàng"') == PRODUCTS - 1
+        assert html.count('class="badge danger-badge" title="Chưa sẵn sàng"') == 1
