@@ -7,6 +7,7 @@ Each platform provides ``tests/connectors/env_<name>.py`` with
 
 from __future__ import annotations
 
+import io
 import threading
 from collections.abc import Callable
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 import requests
+from PIL import Image
 from werkzeug.serving import make_server
 
 from marketplace.connectors.base import Connector
@@ -43,6 +45,13 @@ class ConsentForm(HTMLParser):
             self.fields[values["name"]] = values.get("value", "")
         elif tag == "button" and values.get("name"):
             self.buttons[values.get("value", "")] = values["name"]
+
+
+def jpeg(side: int = 600, colour: tuple[int, int, int] = (40, 120, 60)) -> bytes:
+    """A plain square JPEG photo, the size the platforms' image rules accept."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (side, side), colour).save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
 
 
 @contextmanager

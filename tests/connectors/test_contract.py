@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import io
 from collections.abc import Iterator
 from datetime import UTC
 from datetime import datetime
@@ -11,7 +10,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from PIL import Image
 
 from marketplace.connectors import registry
 from marketplace.connectors.base import Connector
@@ -21,6 +19,7 @@ from marketplace.connectors.types import PriceStock
 from marketplace.connectors.types import TokenSet
 from marketplace.connectors.types import VariantPayload
 from tests.connectors.harness import PlatformEnv
+from tests.connectors.harness import jpeg
 from tests.connectors.harness import serve
 
 API_CONNECTORS = sorted(
@@ -49,12 +48,6 @@ def tokens(env: PlatformEnv) -> TokenSet:
 @pytest.fixture(scope="module")
 def connector(env: PlatformEnv, tokens: TokenSet) -> Connector:
     return env.connector(tokens)
-
-
-def jpeg(side: int = 600, colour: tuple[int, int, int] = (40, 120, 60)) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (side, side), colour).save(buffer, "JPEG", quality=85)
-    return buffer.getvalue()
 
 
 def leaf_with_attributes(connector: Connector) -> tuple[str, dict[str, str]]:

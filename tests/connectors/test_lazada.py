@@ -34,6 +34,7 @@ from tests.connectors.env_lazada import APP_SECRET
 from tests.connectors.env_lazada import build_env
 from tests.connectors.env_lazada import consent
 from tests.connectors.harness import PlatformEnv
+from tests.connectors.harness import jpeg
 from tests.connectors.harness import serve
 
 PARTNER = "lazop-sdk-python-20181207"
@@ -134,12 +135,6 @@ BASES = {
 }
 
 
-def jpeg(side: int = 600, color: str = "saddlebrown") -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (side, side), color).save(buffer, "JPEG", quality=85)
-    return buffer.getvalue()
-
-
 @pytest.fixture(scope="module")
 def sandbox_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """One served sandbox per module (stopping a server costs 0.5 s); reset per test."""
@@ -152,11 +147,6 @@ def sandbox_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def env(sandbox_url: str) -> PlatformEnv:
     requests.post(f"{sandbox_url}/_sandbox/reset", timeout=10).raise_for_status()
     return build_env(sandbox_url)
-
-
-@pytest.fixture
-def tokens(env: PlatformEnv) -> TokenSet:
-    return env.authorize()
 
 
 @pytest.fixture

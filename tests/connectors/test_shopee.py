@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import time
 from collections.abc import Iterator
 from datetime import UTC
@@ -13,7 +12,6 @@ from typing import Any
 
 import pytest
 import requests
-from PIL import Image
 
 from marketplace.connectors.errors import AuthError
 from marketplace.connectors.errors import ConnectorError
@@ -37,6 +35,7 @@ from tests.connectors.env_shopee import consent
 from tests.connectors.env_shopee import consent_form
 from tests.connectors.env_shopee import sandbox_now
 from tests.connectors.harness import PlatformEnv
+from tests.connectors.harness import jpeg
 from tests.connectors.harness import serve
 
 KEY = "test_partner_key_0123456789abcdef"  # shopee.md §2.3 (made up, not a Shopee key)
@@ -51,21 +50,10 @@ def env(tmp_path: Path) -> Iterator[PlatformEnv]:
 
 
 @pytest.fixture
-def tokens(env: PlatformEnv) -> TokenSet:
-    return env.authorize()
-
-
-@pytest.fixture
 def shop(env: PlatformEnv, tokens: TokenSet) -> ShopeeConnector:
     connector = env.connector(tokens)
     assert isinstance(connector, ShopeeConnector)
     return connector
-
-
-def jpeg(side: int = 600) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (side, side), (40, 120, 60)).save(buffer, "JPEG")
-    return buffer.getvalue()
 
 
 def payload(image: ImageRef, sku: str = "CHE-01", variants: int = 2, **kw: Any) -> ItemPayload:

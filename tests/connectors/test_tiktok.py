@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import time
 from collections.abc import Iterator
 from datetime import UTC
@@ -13,7 +12,6 @@ from typing import Any
 
 import pytest
 import requests
-from PIL import Image
 
 from marketplace.connectors import tiktok as tiktok_pkg
 from marketplace.connectors.base import Connector
@@ -39,6 +37,7 @@ from tests.connectors.env_tiktok import APP_SECRET
 from tests.connectors.env_tiktok import build_env
 from tests.connectors.env_tiktok import consent_via
 from tests.connectors.harness import PlatformEnv
+from tests.connectors.harness import jpeg
 from tests.connectors.harness import serve
 
 T1_BODY = '{"order_status":"AWAITING_SHIPMENT"}'
@@ -76,21 +75,10 @@ def env(sandbox_url: str) -> PlatformEnv:
 
 
 @pytest.fixture
-def tokens(env: PlatformEnv) -> TokenSet:
-    return env.authorize()
-
-
-@pytest.fixture
 def shop(env: PlatformEnv, tokens: TokenSet) -> TikTokConnector:
     connector = env.connector(tokens)
     assert isinstance(connector, TikTokConnector)
     return connector
-
-
-def jpeg(side: int = 600) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (side, side), (250, 200, 40)).save(out, "JPEG")
-    return out.getvalue()
 
 
 def leaf_with_required(connector: TikTokConnector) -> tuple[str, dict[str, str]]:
