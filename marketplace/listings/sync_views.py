@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint
-from flask import abort
 from flask import flash
 from flask import redirect
 from flask import render_template
@@ -19,7 +19,6 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from marketplace.auth.guards import catalogue_editor_required
-from marketplace.auth.guards import current_cooperative
 from marketplace.catalog.models import Category
 from marketplace.catalog.models import Product
 from marketplace.connectors.errors import ConnectorError
@@ -29,22 +28,16 @@ from marketplace.listings import plan as planning
 from marketplace.listings import tasks
 from marketplace.listings.models import Shop
 from marketplace.listings.sync_models import SyncEvent
+from marketplace.listings.views import shop_or_404
 
 bp = Blueprint("sync", __name__, url_prefix="/shops")
-
-
-def _shop_or_404(shop_id: int) -> Shop:
-    shop = db.session.get(Shop, shop_id)
-    if shop is None or shop.cooperative_id != current_cooperative().id:
-        abort(404)
-    return shop
 
 
 @bp.get("/<int:shop_id>/sync")
 @catalogue_editor_required
 def show(shop_id: int) -> str:
     """Settings, mappings, what a sync would do now, and the recent log."""
-    shop = _shop_or_404(shop_id)
+    shop = shop_or_404(shop_id)
     mappings = mapping_service.mappings(shop)
     try:
         leaves = mapping_service.leaf_categories(shop)
@@ -87,44 +80,44 @@ def show(shop_id: int) -> str:
 @catalogue_editor_required
 def settings(shop_id: int) -> Response:
     """Price rule, stock buffer and zero-stock rule."""
-    shop = _shop_or_404(shop_id)
-    try:
-        mapping_service.save_settings(shop, request.form)
-    except ValueError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return redirect(url_for("sync.show", shop_id=shop_id))
-    db.session.commit()
-    flash(gettext("Saved."), "success")
-    return redirect(url_for("sync.show", shop_id=shop_id))
+    shop = shop_or_404(shop_id)
+    return _save_and_return(shop, lambda: mapping_service.save_settings(shop, request.form))
 
 
 @bp.post("/<int:shop_id>/sync/mapping")
 @catalogue_editor_required
 def save_mapping(shop_id: int) -> Response:
     """Map one of our categories to a leaf category of the platform."""
-    shop = _shop_or_404(shop_id)
-    try:
-        mapping_service.save_mapping(
+    shop = shop_or_404(shop_id)
+    return _save_and_return(
+        shop,
+        lambda: mapping_service.save_mapping(
             shop,
             request.form.get("category_id", type=int) or 0,
             request.form.get("platform_category_id", ""),
             {k[5:]: v for k, v in request.form.items() if k.startswith("attr-") and v.strip()},
-        )
+        ),
+    )
+
+
+def _save_and_return(shop: Shop, save: Callable[[], object]) -> Response:
+    """Run a save; commit and say so, or roll back and show why; back to the sync page."""
+    try:
+        save()
     except (ValueError, ConnectorError) as exc:
         db.session.rollback()
         flash(str(exc), "error")
-        return redirect(url_for("sync.show", shop_id=shop_id))
-    db.session.commit()
-    flash(gettext("Saved."), "success")
-    return redirect(url_for("sync.show", shop_id=shop_id))
+    else:
+        db.session.commit()
+        flash(gettext("Saved."), "success")
+    return redirect(url_for("sync.show", shop_id=shop.id))
 
 
 @bp.post("/<int:shop_id>/sync")
 @catalogue_editor_required
 def apply(shop_id: int) -> Any:
     """Start (or join) the shop's sync job."""
-    shop = _shop_or_404(shop_id)
+    shop = shop_or_404(shop_id)
     record = tasks.enqueue_sync(shop, current_user.id)
     db.session.commit()
     return render_template("listings/sync_started.html", shop=shop, record=record)

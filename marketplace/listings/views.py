@@ -27,7 +27,8 @@ bp = Blueprint("shops", __name__, url_prefix="/shops")
 _STATE_KEY = "shop_authorization"
 
 
-def _shop_or_404(shop_id: int) -> Shop:
+def shop_or_404(shop_id: int) -> Shop:
+    """A shop of the current cooperative, or 404."""
     shop = db.session.get(Shop, shop_id)
     if shop is None or shop.cooperative_id != current_cooperative().id:
         abort(404)
@@ -98,7 +99,7 @@ def callback(platform: str) -> Response:
 @catalogue_editor_required
 def check(shop_id: int) -> Response:
     """Call the platform once and record the outcome."""
-    shop = _shop_or_404(shop_id)
+    shop = shop_or_404(shop_id)
     ok = services.check_health(shop)
     db.session.commit()
     if ok:
@@ -112,7 +113,7 @@ def check(shop_id: int) -> Response:
 @catalogue_editor_required
 def disconnect(shop_id: int) -> Response:
     """Forget the shop's tokens."""
-    services.disconnect(_shop_or_404(shop_id))
+    services.disconnect(shop_or_404(shop_id))
     db.session.commit()
     flash(gettext("The shop is disconnected."), "success")
     return redirect(url_for("shops.index"))
