@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import importlib
-import io
 import json
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from flask import Flask
-from PIL import Image
 from sqlalchemy import select
 
 from marketplace import jobs
@@ -32,6 +30,7 @@ from marketplace.listings.sync_models import SyncEvent
 from tests import factories
 from tests.conftest import make_app
 from tests.connectors.harness import PlatformEnv
+from tests.connectors.harness import jpeg
 from tests.connectors.harness import serve
 from tests.databases import fresh_database
 from tests.databases import redis_url_for
@@ -56,12 +55,6 @@ def env(
     state = tmp_path_factory.mktemp(f"sync-{name}") / f"{name}.db"
     with serve(sandbox.create_app(str(state))) as url:
         yield importlib.import_module(f"tests.connectors.env_{name}").build_env(url)
-
-
-def jpeg(colour: tuple[int, int, int]) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (800, 800), colour).save(buffer, "JPEG", quality=85)
-    return buffer.getvalue()
 
 
 @pytest.fixture
@@ -116,7 +109,7 @@ def shop_id(sync_app: Flask, env: PlatformEnv, monkeypatch: pytest.MonkeyPatch) 
                 ],
             )
             for photo in photos.add_photos(
-                product, [photos.Upload("a.jpg", jpeg((40 * n, 120, 60)))], None, None
+                product, [photos.Upload("a.jpg", jpeg(800, (40 * n, 120, 60)))], None, None
             ):
                 photos.render(photo)
         app_row = db.session.scalar(select(PlatformApp).where(PlatformApp.platform == env.name))
