@@ -107,9 +107,10 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.listings.sync_views import bp as sync_bp
     from marketplace.listings.views import bp as shops_bp
     from marketplace.main.views import bp as main_bp
+    from marketplace.sales.views import bp as webhooks_bp
 
     blueprints = (main_bp, auth_bp, catalog_bp, photos_bp, shops_bp, admin_bp, sandbox_admin_bp)
-    for blueprint in (*blueprints, sync_bp, jobs.bp):
+    for blueprint in (*blueprints, sync_bp, webhooks_bp, jobs.bp):
         app.register_blueprint(blueprint)
 
 

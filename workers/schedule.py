@@ -14,6 +14,7 @@ from typing import Any
 from marketplace import jobs
 from marketplace.catalog import tasks as catalog_tasks
 from marketplace.listings import tasks as listing_tasks
+from marketplace.sales import tasks as sales_tasks
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,11 @@ SCHEDULE: tuple[Periodic, ...] = (
     Periodic(jobs.requeue_stalled, 300),
     # Incremental sync: only what changed is written, so this is cheap when nothing did.
     Periodic(listing_tasks.sync_all_shops, 600, queue=jobs.SYNC),
+    # Stock follows orders: a light pull of recently updated orders per shop, every minute
+    # (pushes, when a platform sends them, only make it sooner).
+    Periodic(sales_tasks.pull_all_orders, 60, queue=jobs.SALES),
+    # Tokens are refreshed ahead of expiry, so no sync starts with a dead one.
+    Periodic(listing_tasks.refresh_expiring_tokens, 900),
 )
 
 

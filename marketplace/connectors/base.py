@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import time
 from abc import ABC
+from collections.abc import Mapping
 from collections.abc import Sequence
 from datetime import datetime
 from typing import ClassVar
@@ -32,6 +33,7 @@ from marketplace.connectors.types import ItemPayload
 from marketplace.connectors.types import Order
 from marketplace.connectors.types import Page
 from marketplace.connectors.types import PriceStock
+from marketplace.connectors.types import PushNotice
 from marketplace.connectors.types import RemoteItem
 from marketplace.connectors.types import Settlement
 from marketplace.connectors.types import TokenSet
@@ -145,4 +147,10 @@ class Connector(ABC):
 
     def settlements(self, order_ids: Sequence[str]) -> list[Settlement]:
         """Fees and net income per order, where the platform reports them."""
+        raise NotImplementedError
+
+    # -- pushes (webhooks) -------------------------------------------------------
+    def read_push(self, url: str, headers: Mapping[str, str], body: bytes) -> PushNotice:
+        """Verify a push sent to ``url`` (raise ``AuthError`` if the signature is wrong) and
+        say what it is about. ``body`` is the raw request body, exactly as received."""
         raise NotImplementedError

@@ -200,3 +200,12 @@ class Settlement:
     gross: int
     fees: dict[str, int]  # fee name -> đồng (positive numbers are costs)
     net: int
+
+
+@dataclass(frozen=True)
+class PushNotice:
+    """What a verified platform push is about; the order ids it names, if any."""
+
+    platform_shop_id: str
+    kind: str  # "order" for order changes; otherwise the platform's own event code
+    order_ids: tuple[str, ...] = ()

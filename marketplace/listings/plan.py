@@ -26,6 +26,7 @@ from marketplace.listings.models import Shop
 from marketplace.listings.sync_models import CategoryMapping
 from marketplace.listings.sync_models import Listing
 from marketplace.listings.sync_models import ListingStatus
+from marketplace.sales.services import reserved_by_variant
 
 
 def seller_sku(product: Product) -> str:
@@ -166,6 +167,7 @@ def make_plan(shop: Shop) -> Plan:
     """Compare every product of the cooperative with its listing on the shop."""
     plan = Plan(shop_id=shop.id)
     mappings, listings = _mappings(shop), _listings(shop)
+    reserved = reserved_by_variant(shop.cooperative_id)
     for product in _products(shop):
         listing = listings.get(product.id)
         wanted = product.status == ProductStatus.ACTIVE
@@ -177,12 +179,18 @@ def make_plan(shop: Shop) -> Plan:
         if problems:
             plan.not_ready[product.id] = problems
             continue
-        _plan_product(plan, shop, product, listing, mappings[product.category_id])  # type: ignore[index]
+        mapping = mappings[product.category_id]  # type: ignore[index]
+        _plan_product(plan, shop, product, listing, mapping, reserved)
     return plan
 
 
 def _plan_product(
-    plan: Plan, shop: Shop, product: Product, listing: Listing | None, mapping: CategoryMapping
+    plan: Plan,
+    shop: Shop,
+    product: Product,
+    listing: Listing | None,
+    mapping: CategoryMapping,
+    reserved: dict[int, int],
 ) -> None:
     if listing is None or listing.platform_item_id is None:
         plan.creates.append(product.id)
@@ -192,7 +200,8 @@ def _plan_product(
     pushed = {lv.variant_id: lv for lv in listing.variants}
     total = 0
     for variant in product.variants:
-        price, stock = shop_price(shop, variant.price), available_stock(shop, variant)
+        price = shop_price(shop, variant.price)
+        stock = available_stock(shop, variant, reserved.get(variant.id, 0))
         total += stock
         known = pushed.get(variant.id)
         if known is not None and (known.price, known.stock) != (price, stock):

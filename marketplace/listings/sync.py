@@ -38,6 +38,7 @@ from marketplace.listings.sync_models import ListingStatus
 from marketplace.listings.sync_models import ListingVariant
 from marketplace.listings.sync_models import PlatformImage
 from marketplace.listings.sync_models import SyncEvent
+from marketplace.sales.services import reserved_by_variant
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -113,11 +114,12 @@ def _upload(shop: Shop, sha256: str) -> ImageRef:
 def payload(shop: Shop, product: Product) -> tuple[ItemPayload, str]:
     """The ItemPayload the shop should have for the product, and its content hash."""
     data = planning.content(product, shop, _mapping(shop, product))
+    reserved = reserved_by_variant(shop.cooperative_id)
     variants = [
         VariantPayload(
             seller_sku=v.sku,
             price=planning.shop_price(shop, v.price),
-            stock=planning.available_stock(shop, v),
+            stock=planning.available_stock(shop, v, reserved.get(v.id, 0)),
             list_price=planning.shop_price(shop, v.list_price) if v.list_price else None,
             options=row["options"],
             weight_g=v.weight_g,

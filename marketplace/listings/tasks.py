@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
+
+from sqlalchemy import select
 
 from marketplace import jobs
 from marketplace.catalog.models import Product
+from marketplace.common.models import utcnow
+from marketplace.connectors.errors import ConnectorError
 from marketplace.extensions import db
 from marketplace.extensions import rq
 from marketplace.listings import plan as planning
+from marketplace.listings import services
+from marketplace.listings import stock
 from marketplace.listings import sync
 from marketplace.listings.models import Shop
 from marketplace.listings.models import ShopStatus
@@ -75,7 +82,8 @@ def run(shop: Shop) -> int:
         sync.push_update(shop, db.session.get_one(Listing, listing_id))
         done = _step(done, total)
     if current.price_stock:
-        sync.push_price_stock(shop, current.price_stock)
+        # Recomputed under the shop's stock lock: orders may have moved stock since the plan.
+        stock.push_price_stock(shop)
         done = _step(done, total)
     for listing_id, listed in [(i, False) for i in current.delists] + [
         (i, True) for i in current.relists
@@ -93,10 +101,26 @@ def _step(done: int, total: int) -> int:
 
 def sync_all_shops() -> int:
     """Cron: queue a sync of every connected shop (a shop already queued is not queued twice)."""
-    from sqlalchemy import select
-
     shops = db.session.scalars(select(Shop).where(Shop.status == ShopStatus.CONNECTED)).all()
     for shop in shops:
         enqueue_sync(shop, None)
     db.session.commit()
     return len(shops)
+
+
+def refresh_expiring_tokens(ahead_seconds: int = 3600) -> int:
+    """Cron: refresh access tokens that expire within ``ahead_seconds``, before any job needs
+    them, so an idle shop's refresh token keeps being renewed too; returns how many."""
+    soon = utcnow() + timedelta(seconds=ahead_seconds)
+    shops = db.session.scalars(
+        select(Shop).where(Shop.status == ShopStatus.CONNECTED, Shop.access_expires_at < soon)
+    ).all()
+    refreshed = 0
+    for shop in shops:
+        try:
+            services.refresh_tokens(shop, shop.access_token)
+            refreshed += 1
+        except ConnectorError as exc:  # marked on the shop (needs re-authorisation) and logged
+            log.warning("shop %r: token refresh failed: %s", shop.id, exc.message)
+    db.session.commit()
+    return refreshed

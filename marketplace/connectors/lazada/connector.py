@@ -26,6 +26,7 @@ from marketplace.connectors.lazada.orders import ORDERS_PAGE as ORDERS_PAGE
 from marketplace.connectors.lazada.orders import OrdersMixin
 from marketplace.connectors.lazada.parsing import error_from
 from marketplace.connectors.lazada.prices import PriceStockMixin
+from marketplace.connectors.lazada.push import PushMixin
 from marketplace.connectors.lazada.signing import sign
 from marketplace.connectors.lazada.transport import API_GATEWAY as API_GATEWAY
 from marketplace.connectors.lazada.transport import AUTH_HOST as AUTH_HOST
@@ -35,7 +36,9 @@ from marketplace.connectors.types import API_CAPABILITIES
 
 
 @register
-class LazadaConnector(AuthMixin, CatalogueMixin, PriceStockMixin, CategoriesMixin, OrdersMixin):
+class LazadaConnector(
+    AuthMixin, CatalogueMixin, PriceStockMixin, CategoriesMixin, OrdersMixin, PushMixin
+):
     """Lazada Vietnam through the LazOP API."""
 
     name = "lazada"

@@ -6,6 +6,5 @@ from marketplace.connectors.shopee.connector import ShopeeConnector
 from marketplace.connectors.shopee.signing import base_string
 from marketplace.connectors.shopee.signing import push_sign
 from marketplace.connectors.shopee.signing import sign
-from marketplace.connectors.shopee.signing import verify_push
 
-__all__ = ["ShopeeConnector", "base_string", "push_sign", "sign", "verify_push"]
+__all__ = ["ShopeeConnector", "base_string", "push_sign", "sign"]

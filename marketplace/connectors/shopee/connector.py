@@ -24,11 +24,12 @@ from marketplace.connectors.shopee.payload import TIER_OPTION_MAX
 from marketplace.connectors.shopee.payload import html_to_text
 from marketplace.connectors.shopee.price_stock import MODEL_BATCH
 from marketplace.connectors.shopee.price_stock import PriceStockMixin
+from marketplace.connectors.shopee.push import PushMixin
 from marketplace.connectors.types import API_CAPABILITIES
 
 
 @register
-class ShopeeConnector(AuthMixin, CatalogueWriteMixin, PriceStockMixin, OrdersMixin):
+class ShopeeConnector(AuthMixin, CatalogueWriteMixin, PriceStockMixin, OrdersMixin, PushMixin):
     name = "shopee"
     title = "Shopee"
     capabilities = API_CAPABILITIES

@@ -40,8 +40,3 @@ def push_sign(app_secret: str, callback_url: str, body: str) -> tuple[str, str]:
     """A push's ``Authorization`` header: HMAC of ``url|raw body`` (shopee.md §7)."""
     base = f"{callback_url}|{body}"
     return base, hmac_hex(app_secret, base)
-
-
-def verify_push(app_secret: str, callback_url: str, body: str, authorization: str) -> bool:
-    """True when the push's Authorization header matches (constant-time)."""
-    return hmac.compare_digest(push_sign(app_secret, callback_url, body)[1], authorization)

@@ -15,6 +15,7 @@ from marketplace.connectors.tiktok.client import parse_api
 from marketplace.connectors.tiktok.client import parse_token
 from marketplace.connectors.tiktok.orders import OrdersMixin
 from marketplace.connectors.tiktok.price_stock import PriceStockMixin
+from marketplace.connectors.tiktok.push import PushMixin
 from marketplace.connectors.types import API_CAPABILITIES
 
 __all__ = [
@@ -46,7 +47,7 @@ WINDOW_DAYS = 15
 
 # One mixin per capability, each on the signed calls of client.py, keeps every module short.
 @register
-class TikTokConnector(AuthMixin, CatalogueMixin, PriceStockMixin, OrdersMixin):
+class TikTokConnector(AuthMixin, CatalogueMixin, PriceStockMixin, OrdersMixin, PushMixin):
     """TikTok Shop, registered as "tiktok"."""
 
     name = "tiktok"

@@ -49,10 +49,12 @@ def _status(roll: float) -> str:
     return "shipped" if roll < 0.8 else "pending"
 
 
-def _items(store: Store, rng: random.Random, listed: Listed, status: str) -> list[dict[str, Any]]:
-    """One to three units of listed SKUs, all in ``status``."""
+def _items(
+    store: Store, rng: random.Random, listed: Listed, status: str, units: int = 0
+) -> list[dict[str, Any]]:
+    """``units`` (else one to three) units of listed SKUs, all in ``status``."""
     items = []
-    for _unit in range(rng.randint(1, 3)):
+    for _unit in range(units or rng.randint(1, 3)):
         product, sku = rng.choice(listed)
         items.append(
             {
@@ -86,14 +88,23 @@ def _transactions(doc: dict[str, Any], status: str) -> list[dict[str, Any]]:
     return rows
 
 
-def _order(store: Store, rng: random.Random, now: float, days: float, listed: Listed) -> str:
-    """Store one order placed in the last ``days`` days; its id."""
+def _order(
+    store: Store, rng: random.Random, now: float, days: float, listed: Listed, forced: Any = None
+) -> str:
+    """Store one order placed in the last ``days`` days; its id.
+
+    ``forced`` = {"status", "quantity"}: placed now, in that state (stock tests).
+    """
     # The draws stay in this order so that a seeded sandbox repeats its orders.
     created = now - rng.random() * days * 86400
     updated = min(now, created + rng.random() * 3 * 86400)
     status = _status(rng.random())
+    if forced:
+        created = updated = now
+        status = str(forced["status"])
     order_id = store.next_id("lazada_order", 512_000_000_000)
-    items = _items(store, rng, listed, status)
+    units = int(forced.get("quantity") or 0) if forced else 0
+    items = _items(store, rng, listed, status, units)
     doc: dict[str, Any] = {
         "order_id": order_id,
         "seller_id": SELLER["seller_id"],
@@ -124,5 +135,22 @@ def simulate() -> Response:
     if not listed:
         abort(400, "none of the SKUs is listed")
     days = float(body.get("days", 30))
-    created_ids = [_order(store, rng, now, days, listed) for _ in range(int(body.get("count", 1)))]
+    forced = body if body.get("status") else None
+    count = int(body.get("count", 1))
+    created_ids = [_order(store, rng, now, days, listed, forced) for _ in range(count)]
     return jsonify(order_ids=created_ids, at=datetime.fromtimestamp(now, UTC).isoformat())
+
+
+@buyers.post("/_sandbox/orders/<order_id>/status")
+def set_order_status(order_id: str) -> Response:
+    """{"status": ...}: every item of the order moves to that state now."""
+    sandbox = current_sandbox()
+    doc = sandbox.store.get("orders", order_id)
+    if doc is None:
+        abort(404, "no such order")
+    status = str((request.get_json(silent=True) or {}).get("status", ""))
+    for item in doc["items"]:
+        item["status"] = status
+    doc["updated_at"] = sandbox.clock.now()
+    sandbox.store.put("orders", order_id, doc)
+    return jsonify(order_id=order_id, status=status)

@@ -208,12 +208,16 @@ def buyers() -> Response:
         return response
     rnd, now = sandbox.random, sandbox.clock.now()
     statuses = ["COMPLETED"] * 4 + ["SHIPPED", "READY_TO_SHIP", "CANCELLED", "TO_RETURN"]
+    # {"status": ..., "quantity": n}: one order placed now, in that state (stock tests).
+    forced, quantity = data.get("status"), data.get("quantity")
+    if forced:
+        days = 0
     created_sns = []
     for n in range(count):
         created = int(now - rnd.uniform(0, days * 86_400))
         updated = int(min(now, created + rnd.uniform(0, 2 * 86_400)))
         # Cover every state at least once, then at random.
-        status = statuses[n] if n < len(statuses) else rnd.choice(statuses)
+        status = forced or (statuses[n] if n < len(statuses) else rnd.choice(statuses))
         lines = []
         for item, model, _sku in rnd.sample(listings, k=min(len(listings), rnd.randint(1, 2))):
             price = (model or item)["original_price"]
@@ -225,7 +229,7 @@ def buyers() -> Response:
                     "model_id": model["model_id"] if model else 0,
                     "model_name": "",
                     "model_sku": model["model_sku"] if model else "",
-                    "model_quantity_purchased": rnd.randint(1, 3),
+                    "model_quantity_purchased": int(quantity or rnd.randint(1, 3)),
                     "model_original_price": price,
                     "model_discounted_price": price,
                     "order_item_id": sandbox.store.next_id("shopee_order_item", 70_000_001),
@@ -318,6 +322,21 @@ def _income(status: str, selling: float) -> Json:
         "total_adjustment_amount": zero,
         "order_ams_commission_fee": zero,
     }
+
+
+@control.post("/orders/<order_sn>/status")
+def set_order_status(order_sn: str) -> Response:
+    """{"status": ...}: the buyer paid, the seller shipped, someone cancelled — now."""
+    store = current_sandbox().store
+    order = store.get("orders", order_sn)
+    if order is None:
+        response = jsonify(error="no such order")
+        response.status_code = 404
+        return response
+    order["order_status"] = str((request.get_json(silent=True) or {}).get("status", ""))
+    order["update_time"] = int(current_sandbox().clock.now())
+    store.put("orders", order_sn, order)
+    return jsonify(order_sn=order_sn, order_status=order["order_status"])
 
 
 @control.route("/apps", methods=["GET", "POST"])

@@ -125,14 +125,18 @@ def simulate_buyers() -> Response:
     if not offers:
         return envelope(None, core.INVALID_PARAM, "no listed product has those SKUs", 400)
     now = int(sandbox.clock.now())
+    # {"status": ..., "quantity": n}: orders placed now, in that state (stock tests).
+    forced, quantity = doc.get("status"), int(doc.get("quantity") or 0)
     created = []
     for index in range(count):
         create = now - rnd.randint(3600, max(3601, int(days * 86400) - 3600))
         update = min(now - 60, create + rnd.randint(600, 2 * 86400))
+        if forced:
+            create = update = now
         picks = rnd.sample(offers, k=min(len(offers), rnd.randint(1, 2)))
         lines = []
         for product, sku in picks:
-            for _unit in range(rnd.randint(1, 3)):  # TikTok lists one line item per unit
+            for _unit in range(quantity or rnd.randint(1, 3)):  # one line item per unit
                 lines.append(
                     {
                         "id": str(sandbox.store.next_id("line", 577_000_000_000)),
@@ -157,7 +161,8 @@ def simulate_buyers() -> Response:
             if roll < 0.85
             else rnd.choice(["AWAITING_SHIPMENT", "IN_TRANSIT", "DELIVERED"])
         )
-        returned = status == "COMPLETED" and (index % 7 == 5 or rnd.random() < 0.1)
+        status = str(forced or status)
+        returned = not forced and status == "COMPLETED" and (index % 7 == 5 or rnd.random() < 0.1)
         for line in lines:
             line["display_status"] = status
             if returned:
@@ -187,3 +192,18 @@ def simulate_buyers() -> Response:
         sandbox.store.put("orders", order["id"], order)
         created.append(order["id"])
     return envelope({"order_ids": created})
+
+
+@control.post("/_sandbox/orders/<order_id>/status")
+def set_order_status(order_id: str) -> Response:
+    """{"status": ...}: the order moves to that state now."""
+    sandbox = current_sandbox()
+    order = sandbox.store.get("orders", order_id)
+    if order is None:
+        return envelope(None, core.INVALID_PARAM, "no such order", 404)
+    status = str((request.get_json(silent=True) or {}).get("status", ""))
+    order["status"], order["update_time"] = status, int(sandbox.clock.now())
+    for line in order["line_items"]:
+        line["display_status"] = status
+    sandbox.store.put("orders", order_id, order)
+    return envelope({"order_id": order_id, "status": status})

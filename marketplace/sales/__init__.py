@@ -1,0 +1,1 @@
+"""Orders seen on the shops, the stock they reserve, and the pushes that announce them."""

@@ -1,0 +1,222 @@
+"""Orders: pull them from a shop, upsert them, and keep stock honest.
+
+Stock rule (DESIGN.md): available = on hand − reserved by open orders − buffer.
+An open order (unpaid or to ship) reserves its quantities; when it ships, on-hand
+stock is lowered once and the reservation ends with it; a cancelled order just
+releases its reservation. Returned goods are not put back automatically: whether
+they can be sold again is the cooperative's call (they edit the stock).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from collections.abc import Iterator
+from datetime import datetime
+from datetime import timedelta
+
+from sqlalchemy import func
+from sqlalchemy import select
+
+from marketplace.catalog.models import AuditEntry
+from marketplace.catalog.models import Product
+from marketplace.catalog.models import Variant
+from marketplace.common.models import utcnow
+from marketplace.connectors import types as remote
+from marketplace.connectors.base import Connector
+from marketplace.connectors.types import Page
+from marketplace.extensions import db
+from marketplace.listings import services as shop_services
+from marketplace.listings.models import Shop
+from marketplace.listings.sync_models import Listing
+from marketplace.listings.sync_models import ListingVariant
+from marketplace.sales.models import GONE_STATUSES
+from marketplace.sales.models import OPEN_STATUSES
+from marketplace.sales.models import Order
+from marketplace.sales.models import OrderLine
+from marketplace.sales.models import OrderPull
+
+log = logging.getLogger(__name__)
+
+# Platforms index orders by update time a little late: each pull re-reads this much.
+OVERLAP = timedelta(minutes=10)
+# A shop's first pull looks back this far, so orders placed just before connecting count.
+FIRST_LOOK_BACK = timedelta(days=1)
+_PARENT_SKU = re.compile(r"^OCOP-(\d+)$")
+
+
+def reserved_by_variant(cooperative_id: int) -> dict[int, int]:
+    """Variant id → units promised to buyers by open orders, across every shop."""
+    rows = db.session.execute(
+        select(OrderLine.variant_id, func.sum(OrderLine.quantity))
+        .join(Order)
+        .where(
+            Order.cooperative_id == cooperative_id,
+            Order.status.in_(OPEN_STATUSES),
+            OrderLine.variant_id.is_not(None),
+        )
+        .group_by(OrderLine.variant_id)
+    )
+    return {int(variant_id or 0): int(total) for variant_id, total in rows}
+
+
+def _windows(start: datetime, end: datetime, days: int) -> Iterator[tuple[datetime, datetime]]:
+    """[start, end) cut into pieces no longer than the platform's order search allows."""
+    step = timedelta(days=days)
+    while start < end:
+        yield start, min(end, start + step)
+        start += step
+
+
+def _updated_order_ids(shop: Shop, start: datetime, end: datetime, days: int) -> list[str]:
+    ids: dict[str, None] = {}  # ordered and unique: windows overlap at their edges
+    for low, high in _windows(start, end, days):
+        cursor: str | None = None
+        while True:
+            page = shop_services.call(shop, _page_of_orders(low, high, cursor))
+            ids.update(dict.fromkeys(page.items))
+            cursor = page.next_cursor
+            if cursor is None:
+                break
+    return list(ids)
+
+
+def _page_of_orders(
+    low: datetime, high: datetime, cursor: str | None
+) -> Callable[[Connector], Page[str]]:
+    return lambda connector: connector.list_orders(low, high, cursor)
+
+
+def pull_orders(shop: Shop, now: datetime | None = None) -> bool:
+    """Fetch orders updated since the last pull and upsert them; True when stock moved."""
+    now = now or utcnow()
+    state = db.session.get(OrderPull, shop.id)
+    start = state.pulled_to - OVERLAP if state else now - FIRST_LOOK_BACK
+    days = shop_services.build_connector(shop.platform, shop).order_window_days
+    ids = _updated_order_ids(shop, start, now, days)
+    orders = shop_services.call(shop, lambda c: c.order_details(ids)) if ids else []
+    moved = False
+    for order in orders:
+        moved = upsert_order(shop, order) or moved
+    if state is None:
+        state = OrderPull(shop_id=shop.id, pulled_to=now)
+        db.session.add(state)
+    state.pulled_to, state.last_error = now, None
+    db.session.flush()
+    log.info("shop %r: %d orders pulled, stock moved: %s", shop.id, len(orders), moved)
+    return moved
+
+
+def upsert_order(shop: Shop, seen: remote.Order) -> bool:
+    """Store what the platform says about one order; True when stock is affected."""
+    order = db.session.scalar(
+        select(Order).where(
+            Order.shop_id == shop.id, Order.platform_order_id == seen.platform_order_id
+        )
+    )
+    first_seen = order is None
+    if order is None:
+        order = Order(shop_id=shop.id, cooperative_id=shop.cooperative_id, stock_deducted=False)
+        order.platform_order_id = seen.platform_order_id
+        db.session.add(order)
+    elif order.status == seen.status and order.platform_updated_at >= seen.updated_at:
+        return False
+    was_open = not first_seen and order.status in OPEN_STATUSES
+    order.status, order.platform_status = seen.status, seen.platform_status
+    order.placed_at, order.platform_updated_at, order.total = (
+        seen.created_at,
+        seen.updated_at,
+        seen.total,
+    )
+    _merge_lines(shop, order, seen.lines)
+    db.session.flush()
+    deducted = _deduct_if_gone(shop, order, was_open, first_seen)
+    return deducted or was_open != (order.status in OPEN_STATUSES)
+
+
+def _merge_lines(shop: Shop, order: Order, lines: list[remote.OrderLine]) -> None:
+    known = {line.platform_line_id: line for line in order.lines}
+    for seen in lines:
+        line = known.get(seen.platform_line_id)
+        if line is None:
+            line = OrderLine(platform_line_id=seen.platform_line_id)
+            order.lines.append(line)
+        line.seller_sku, line.name = seen.seller_sku[:60], seen.name[:300]
+        line.quantity, line.unit_price = seen.quantity, seen.unit_price
+        line.variant_id = _variant_id(shop, seen)
+
+
+def _variant_id(shop: Shop, line: remote.OrderLine) -> int | None:
+    """Our variant for a line: by its seller SKU, else by what we pushed to this shop."""
+    by_sku = db.session.scalar(
+        select(Variant.id).where(
+            Variant.cooperative_id == shop.cooperative_id, Variant.sku == line.seller_sku
+        )
+    )
+    if by_sku is not None:
+        return by_sku
+    if line.platform_variant_id:
+        pushed = db.session.scalar(
+            select(ListingVariant.variant_id)
+            .join(Listing)
+            .where(
+                Listing.shop_id == shop.id,
+                ListingVariant.platform_variant_id == line.platform_variant_id,
+            )
+        )
+        if pushed is not None:
+            return pushed
+    # A product with one variant may be listed without variants, under its parent SKU.
+    match = _PARENT_SKU.match(line.seller_sku)
+    if match:
+        only = db.session.scalars(
+            select(Variant.id).where(
+                Variant.product_id == int(match.group(1)),
+                Variant.cooperative_id == shop.cooperative_id,
+            )
+        ).all()
+        if len(only) == 1:
+            return only[0]
+    return None
+
+
+def _deduct_if_gone(shop: Shop, order: Order, was_open: bool, first_seen: bool) -> bool:
+    """Lower on-hand stock once when an order's goods leave.
+
+    An order first seen already shipped counts only if it was placed after the shop
+    was connected: older ones were sold before we kept this stock.
+    """
+    if order.stock_deducted or order.status not in GONE_STATUSES:
+        return False
+    if not was_open and not (first_seen and order.placed_at >= shop.created_at):
+        return False
+    order.stock_deducted = True
+    for line in order.lines:
+        if line.variant is not None:
+            _lower_stock(line.variant, line.quantity, order)
+    return True
+
+
+def _lower_stock(variant: Variant, quantity: int, order: Order) -> None:
+    before = variant.stock
+    variant.stock = max(0, before - quantity)
+    if before < quantity:
+        log.warning("variant %r oversold by %d (order %r)", variant.id, quantity - before, order.id)
+    product: Product = variant.product
+    # Touch the product so its version moves: a form opened before the sale is refused
+    # instead of silently writing the old stock back.
+    product.updated_at = utcnow()
+    db.session.flush()
+    db.session.add(
+        AuditEntry(
+            product_id=product.id,
+            user_id=None,
+            action="order_shipped",
+            version=product.version,
+            variant_sku=variant.sku,
+            field="stock",
+            old_value=str(before),
+            new_value=str(variant.stock),
+        )
+    )

@@ -1,0 +1,88 @@
+"""``POST /webhooks/<platform>``: platform pushes, verified, deduplicated, answered fast.
+
+The push only says that something changed; the work (fetching the order, moving
+stock) happens in the shop's order-pull job, so the platform gets its 2xx within
+its deadline (Lazada: 500 ms) and a lost push is caught by the minute's pull anyway.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+from flask import Blueprint
+from flask import Response
+from flask import abort
+from flask import current_app
+from flask import request
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from marketplace.connectors.errors import AuthError
+from marketplace.extensions import csrf
+from marketplace.extensions import db
+from marketplace.listings import services as shop_services
+from marketplace.listings.models import Shop
+from marketplace.listings.models import ShopStatus
+from marketplace.sales import tasks
+from marketplace.sales.models import PushEvent
+
+bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
+log = logging.getLogger(__name__)
+MAX_BODY = 64 * 1024
+
+
+def _callback_url() -> str:
+    """The URL the platform signed: ours as registered with it, not as a proxy rewrote it."""
+    base = current_app.config.get("SERVER_BASE_URL") or request.host_url
+    query = request.query_string.decode()
+    return base.rstrip("/") + request.path + (f"?{query}" if query else "")
+
+
+def _first_time(platform: str, body: bytes, shop_id: str, kind: str) -> bool:
+    """Record the push; False when the same push was already accepted."""
+    event = PushEvent(
+        platform=platform,
+        digest=hashlib.sha256(body).hexdigest(),
+        platform_shop_id=shop_id[:100],
+        kind=kind[:40],
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(event)
+    except IntegrityError:
+        return False
+    return True
+
+
+@bp.post("/<platform>")
+@csrf.exempt
+def receive(platform: str) -> Response:
+    if shop_services.platform_app(platform) is None:
+        abort(404)
+    if (request.content_length or 0) > MAX_BODY:
+        abort(413)
+    body = request.get_data(cache=False)
+    connector = shop_services.build_connector(platform)
+    try:
+        notice = connector.read_push(_callback_url(), dict(request.headers), body)
+    except NotImplementedError:
+        abort(404)
+    except AuthError:
+        log.warning("%s push refused: bad signature", platform)
+        abort(401)
+    except ValueError:
+        abort(400)
+    if _first_time(platform, body, notice.platform_shop_id, notice.kind) and notice.order_ids:
+        shops = db.session.scalars(
+            select(Shop).where(
+                Shop.platform == platform,
+                Shop.platform_shop_id == notice.platform_shop_id,
+                Shop.status == ShopStatus.CONNECTED,
+            )
+        )
+        for shop in shops:
+            tasks.enqueue_pull(shop)
+    db.session.commit()
+    # Shopee wants an empty 2xx body; the others accept it too.
+    return Response(status=200)
