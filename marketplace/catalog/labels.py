@@ -57,5 +57,6 @@ def action_label(action: str) -> str:
         "restored": gettext("restored the product"),
         "variant_added": gettext("added variant"),
         "variant_removed": gettext("removed variant"),
+        "order_shipped": gettext("shipped an order of"),
     }
     return labels.get(action, action)
