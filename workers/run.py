@@ -20,9 +20,9 @@ from types import FrameType
 
 import psutil
 
+from marketplace import jobs
 from marketplace.config import INSTANCE_PATH
 from marketplace.config import PROJECT_ROOT
-from marketplace.config import Config
 
 DEMO_LOGINS = ("admin@demo.vn", "official@demo.vn", "manager@demo.vn")
 DEMO_PASSWORD = "demo1234"  # noqa: S105 - the documented password of the demo data only
@@ -78,7 +78,7 @@ def wait_for_clients_to_leave(url: str, timeout: float = 5.0) -> None:
 
 
 def commands(host: str, port: str) -> dict[str, list[str]]:
-    """The three processes, each run with this interpreter so the virtualenv is used."""
+    """The four processes, each run with this interpreter so the virtualenv is used."""
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
     # Threads: a shop connection calls the mounted sandbox on this same server.
     gunicorn = [sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", "4"]
@@ -88,7 +88,9 @@ def commands(host: str, port: str) -> dict[str, list[str]]:
             *("--bind", f"{host}:{port}", "--graceful-timeout", "5"),
             *("--access-logfile", "-", "wsgi:app"),
         ],
-        "worker": [*flask, "rq", "worker", *Config.RQ_QUEUES],
+        # Two workers, so a long catalogue sync never delays the stock push after an order.
+        "worker": [*flask, "rq", "worker", jobs.SALES, jobs.DEFAULT, jobs.MEDIA],
+        "sync-worker": [*flask, "rq", "worker", jobs.SYNC],
         "cron": [*flask, "rq", "cron"],
     }
 

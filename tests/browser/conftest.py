@@ -64,7 +64,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, redis_base_url: str) -
         db.session.commit()
         db.session.remove()
     worker = subprocess.Popen(
-        [sys.executable, "-m", "flask", "rq", "worker", "default", "media", "sync"],
+        [sys.executable, "-m", "flask", "rq", "worker", "sales", "default", "media", "sync"],
         cwd=ROOT,
         env=os.environ
         | {
