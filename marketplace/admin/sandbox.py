@@ -16,11 +16,14 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 from wtforms import BooleanField
 from wtforms import DecimalField
+from wtforms import StringField
+from wtforms.validators import InputRequired
 from wtforms.validators import NumberRange
 
 from marketplace.auth.guards import admin_required
 from marketplace.common.forms import BaseForm
 from marketplace.common.forms import WholeNumberField
+from marketplace.sandbox.common import ADMIN_ENVIRON_KEY
 from marketplace.sandbox.common import Sandbox
 
 bp = Blueprint("sandbox_admin", __name__, url_prefix="/admin/sandbox")
@@ -49,6 +52,21 @@ class FaultsForm(BaseForm):
     revoked = BooleanField(_l("Revoke every token"))
 
 
+class BuyerOrderForm(BaseForm):
+    sku = StringField(
+        _l("Variant SKU"), validators=[InputRequired(_l("Enter the SKU of a listed variant."))]
+    )
+    quantity = WholeNumberField(
+        _l("Quantity"),
+        default=1,
+        validators=[NumberRange(1, 99, _l("Enter a number from %(min)s to %(max)s."))],
+    )
+
+
+# Each platform's word for an order that is paid and waits to be shipped.
+OPEN_ORDER_STATUS = {"shopee": "READY_TO_SHIP", "lazada": "pending", "tiktok": "AWAITING_SHIPMENT"}
+
+
 def _sandboxes() -> dict[str, Sandbox]:
     mounted: dict[str, Any] = current_app.extensions.get("sandboxes", {})
     return {path.rsplit("/", 1)[-1]: app.extensions["sandbox"] for path, app in mounted.items()}
@@ -58,10 +76,19 @@ def _sandboxes() -> dict[str, Sandbox]:
 @admin_required
 def index() -> str:
     """Every mounted sandbox with its current faults."""
-    forms = {
-        name: FaultsForm(prefix=name, obj=sandbox.faults) for name, sandbox in _sandboxes().items()
-    }
-    return render_template("admin/sandbox.html", forms=forms)
+    return _page(
+        {
+            name: FaultsForm(prefix=name, obj=sandbox.faults)
+            for name, sandbox in _sandboxes().items()
+        }
+    )
+
+
+def _page(forms: dict[str, FaultsForm], orders: dict[str, BuyerOrderForm] | None = None) -> str:
+    orders = orders or {}
+    for name in forms:
+        orders.setdefault(name, BuyerOrderForm(prefix=f"order-{name}", formdata=None))
+    return render_template("admin/sandbox.html", forms=forms, orders=orders)
 
 
 @bp.post("/<name>")
@@ -75,7 +102,7 @@ def update(name: str) -> Response | tuple[str, int]:
     if not form.validate():
         forms = {n: FaultsForm(prefix=n, obj=s.faults) for n, s in _sandboxes().items()}
         forms[name] = form
-        return render_template("admin/sandbox.html", forms=forms), 422
+        return _page(forms), 422
     faults = sandbox.faults
     faults.error_share = float(form.error_share.data or 0)
     faults.timeout_share = float(form.timeout_share.data or 0)
@@ -86,3 +113,36 @@ def update(name: str) -> Response | tuple[str, int]:
     faults.save(sandbox.store)
     flash(gettext("Sandbox %(name)s updated.", name=name), "success")
     return redirect(url_for("sandbox_admin.index"))
+
+
+@bp.post("/<name>/order")
+@admin_required
+def buyer_order(name: str) -> Response | tuple[str, int]:
+    """A simulated buyer orders a listed variant now, to watch stock follow on the other shops."""
+    mounted: dict[str, Any] = current_app.extensions.get("sandboxes", {})
+    sandbox_app = mounted.get(f"/sandbox/{name}")
+    if sandbox_app is None or name not in OPEN_ORDER_STATUS:
+        abort(404)
+    form = BuyerOrderForm(prefix=f"order-{name}")
+    if form.validate():
+        answer = sandbox_app.test_client().post(
+            "/_sandbox/buyers",
+            json={"skus": [form.sku.data.strip()], "count": 1, "quantity": form.quantity.data}
+            | {"status": OPEN_ORDER_STATUS[name]},
+            environ_overrides={ADMIN_ENVIRON_KEY: True},
+        )
+        if answer.status_code == 200:
+            flash(
+                gettext(
+                    "A buyer ordered %(quantity)s × %(sku)s on %(name)s. The other shops' stock "
+                    "follows within a minute.",
+                    quantity=form.quantity.data,
+                    sku=form.sku.data.strip(),
+                    name=name.title(),
+                ),
+                "success",
+            )
+            return redirect(url_for("sandbox_admin.index"))
+        form.sku.errors = [gettext("No live listing on this shop has that SKU.")]
+    forms = {n: FaultsForm(prefix=n, obj=s.faults) for n, s in _sandboxes().items()}
+    return _page(forms, {name: form}), 422

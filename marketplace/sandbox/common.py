@@ -40,6 +40,9 @@ CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NU
 """
 
 
+ADMIN_ENVIRON_KEY = "marketplace.sandbox_admin"
+
+
 @dataclass(frozen=True)
 class DemoApp:
     """How our app is registered in a sandbox, relative to the sandbox's mount point."""
@@ -263,7 +266,9 @@ def make_sandbox_app(name: str, state_path: str) -> Flask:
         if request.path.startswith("/_sandbox"):
             # Mounted in the main app, sandboxes are steered from the admin page only:
             # the raw control endpoints would let anyone reset or slow them.
-            if not app.config.get("SANDBOX_CONTROL", True):
+            # The admin page calls in-process and marks the WSGI environ, which no client can.
+            trusted = request.environ.get(ADMIN_ENVIRON_KEY, False)
+            if not app.config.get("SANDBOX_CONTROL", True) and not trusted:
                 return Response(status=404)
             return None
         return current_sandbox().disturb()

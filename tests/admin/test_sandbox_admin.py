@@ -116,3 +116,79 @@ class TestSandboxAdmin:
         client.post("/login", data={"email": email, "password": factories.PASSWORD})
         assert client.get("/admin/sandbox/").status_code == 403
         assert client.post("/admin/sandbox/shopee", data={}).status_code == 403
+
+
+def sandbox_store(app: Flask, name: str) -> Any:
+    return app.extensions["sandboxes"][f"/sandbox/{name}"].extensions["sandbox"].store
+
+
+class TestBuyerOrder:
+    """The admin page places a buyer order on a sandbox shop, for demos of stock following."""
+
+    @pytest.fixture
+    def listed(self, sandbox_app: Flask) -> str:
+        """A live Shopee item with one model, as our sync would have created it."""
+        from marketplace.sandbox.shopee import DEMO_SHOP_ID
+
+        sandbox_store(sandbox_app, "shopee").put(
+            "items",
+            "990001",
+            {
+                "item_id": 990001,
+                "shop_id": DEMO_SHOP_ID,
+                "item_status": "NORMAL",
+                "item_name": "Mật ong hoa ban",
+                "item_sku": "OCOP-1",
+                "weight": 0.5,
+                "model": [{"model_id": 1, "model_sku": "MAT-ONG-500", "original_price": 150000.0}],
+            },
+        )
+        return "MAT-ONG-500"
+
+    def orders(self, app: Flask) -> list[Any]:
+        return list(sandbox_store(app, "shopee").all("orders"))
+
+    def test_an_order_is_placed_now_and_waits_to_ship(
+        self, sandbox_app: Flask, admin_client: Any, listed: str
+    ) -> None:
+        before = len(self.orders(sandbox_app))
+        response = admin_client.post(
+            "/admin/sandbox/shopee/order",
+            data={"order-shopee-sku": listed, "order-shopee-quantity": "2"},
+            follow_redirects=True,
+        )
+        assert "Một người mua đã đặt 2 × MAT-ONG-500 trên Shopee" in response.get_data(as_text=True)
+        orders = self.orders(sandbox_app)
+        assert len(orders) == before + 1
+        assert orders[-1]["order_status"] == "READY_TO_SHIP"
+        assert orders[-1]["item_list"][0]["model_quantity_purchased"] == 2
+
+    @pytest.mark.parametrize(
+        ("sku", "quantity", "message"),
+        [
+            ("NOT-LISTED", "1", "Không có sản phẩm đang bán nào trên sàn này mang mã SKU đó."),
+            ("", "1", "Nhập mã SKU của một biến thể đang được đăng bán."),
+            ("MAT-ONG-500", "0", "Nhập một số từ 1 đến 99."),
+        ],
+        ids=["not-listed", "empty", "zero"],
+    )
+    def test_bad_orders_are_refused_and_nothing_is_placed(
+        self,
+        sandbox_app: Flask,
+        admin_client: Any,
+        listed: str,
+        sku: str,
+        quantity: str,
+        message: str,
+    ) -> None:
+        before = len(self.orders(sandbox_app))
+        response = admin_client.post(
+            "/admin/sandbox/shopee/order",
+            data={"order-shopee-sku": sku, "order-shopee-quantity": quantity},
+        )
+        assert response.status_code == 422
+        assert message in response.get_data(as_text=True)
+        assert len(self.orders(sandbox_app)) == before
+
+    def test_an_unknown_sandbox_is_404(self, admin_client: Any) -> None:
+        assert admin_client.post("/admin/sandbox/nowhere/order", data={}).status_code == 404
