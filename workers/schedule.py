@@ -36,6 +36,8 @@ SCHEDULE: tuple[Periodic, ...] = (
     Periodic(sales_tasks.pull_all_orders, 60, queue=jobs.SALES),
     # Tokens are refreshed ahead of expiry, so no sync starts with a dead one.
     Periodic(listing_tasks.refresh_expiring_tokens, 900),
+    # A push is only kept to recognise the platform's retries of it.
+    Periodic(sales_tasks.purge_old_pushes, "41 3 * * *"),
 )
 
 

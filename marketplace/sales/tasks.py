@@ -7,10 +7,13 @@ delays the stock push after an order; a worker lists ``sales`` first.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
+from sqlalchemy import delete
 from sqlalchemy import select
 
 from marketplace import jobs
+from marketplace.common.models import utcnow
 from marketplace.connectors.types import Capability
 from marketplace.extensions import db
 from marketplace.listings import services as shop_services
@@ -18,6 +21,7 @@ from marketplace.listings import stock
 from marketplace.listings.models import Shop
 from marketplace.listings.models import ShopStatus
 from marketplace.sales import services
+from marketplace.sales.models import PushEvent
 
 log = logging.getLogger(__name__)
 
@@ -88,3 +92,11 @@ def pull_all_orders() -> int:
         enqueue_pull(shop)
     db.session.commit()
     return len(shops)
+
+
+def purge_old_pushes(keep_days: int = 30) -> int:
+    """Cron (daily): forget pushes older than any platform's retries; returns how many."""
+    cutoff = utcnow() - timedelta(days=keep_days)
+    gone = db.session.execute(delete(PushEvent).where(PushEvent.received_at < cutoff))
+    db.session.commit()
+    return int(gone.rowcount or 0)  # type: ignore[attr-defined]

@@ -193,3 +193,19 @@ class TestEndpoint:
         assert push(client, body).status_code == 200
         assert pushes() == 1
         assert db.session.get(jobs.JobRecord, f"pull-orders-{tiktok_shop.id}") is None
+
+
+def test_old_pushes_are_purged_and_recent_ones_kept(app: Any) -> None:
+    from marketplace.sales import tasks
+
+    now = utcnow()
+    db.session.add_all(
+        [
+            PushEvent(platform="tiktok", digest="a" * 64, received_at=now - timedelta(days=31)),
+            PushEvent(platform="tiktok", digest="b" * 64, received_at=now - timedelta(days=1)),
+        ]
+    )
+    db.session.flush()
+
+    assert tasks.purge_old_pushes() == 1
+    assert [p.digest for p in db.session.scalars(select(PushEvent))] == ["b" * 64]
