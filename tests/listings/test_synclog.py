@@ -182,6 +182,28 @@ class TestReadBack:
             assert drifts(shop_id).all() == []
             db.session.remove()
 
+    def test_a_whole_shop_of_changes_is_read_back_in_few_calls(
+        self,
+        sync_app: Flask,
+        env: PlatformEnv,
+        shop_id: int,
+        calls: list[str],
+    ) -> None:
+        run_sync(sync_app, shop_id)
+        for product_id in products(sync_app, shop_id):
+            change(sync_app, product_id, lambda p: [setattr(v, "stock", 5) for v in p.variants])
+        calls.clear()
+        run_sync(sync_app, shop_id)
+        reads = sum(READ_PATH[env.name] in url for url in calls)
+        # Eight variants of four items: Shopee reads each item's models, the others search
+        # all eight SKUs at once; the writes are per item on Shopee and TikTok (price, stock).
+        assert reads == {"shopee": 4, "lazada": 1, "tiktok": 1}[env.name]
+        assert len(calls) - reads == {"shopee": 8, "lazada": 1, "tiktok": 8}[env.name]
+        with sync_app.app_context():
+            assert all(e.outcome == "ok" for e in last_events(shop_id, "price_stock"))
+            assert drifts(shop_id).all() == []
+            db.session.remove()
+
     def test_creates_are_not_read_back(
         self,
         sync_app: Flask,
