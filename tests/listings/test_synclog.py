@@ -301,11 +301,19 @@ class TestReadBack:
             events = {e.listing.seller_sku: e for e in last_events(shop_id, "price_stock")}
             refused = events[f"OCOP-{refused_id}"]
             assert refused.outcome == "rejected"
-            assert refused.field == {"shopee": "price", "lazada": None, "tiktok": "stock"}[env.name]
+            fields = {"shopee": "price", "lazada": "seller_sku", "tiktok": "stock"}
+            assert refused.field == fields[env.name]
             assert events[f"OCOP-{fine_id}"].outcome == "ok"
             drift = drifts(shop_id).one()
             assert drift.seller_sku == refused_sku
+            refused_listing = refused.listing_id
             db.session.remove()
+        page = login(sync_app, shop_id).get(f"/shops/{shop_id}/listings/{refused_listing}")
+        html = page.get_data(as_text=True)
+        anchor = {"shopee": "price", "lazada": "sku", "tiktok": "stock"}[env.name]
+        assert f'href="/products/{refused_id}/edit#variants-0-{anchor}"' in html
+        assert "đã từ chối" in html
+        assert "Đang chờ: sàn đã từ chối một giá hoặc tồn kho" in html
         plan = the_plan(sync_app, shop_id)
         assert plan.price_stock == []
         assert [w.reason for w in plan.waiting.values()] == [backoff.Reason.PRICE_STOCK_REFUSED]

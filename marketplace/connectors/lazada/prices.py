@@ -21,12 +21,19 @@ from marketplace.connectors.types import WriteResult
 READ_BATCH = PRODUCTS_PAGE
 
 
-def _detail_by_sku(exc: Rejected) -> dict[str, str]:
-    """The error's per-SKU messages, by SellerSku."""
+# The names in error 501's detail (the tags of the request, lazada.md §3.6) -> our fields.
+_FIELDS = {"Price": "price", "SalePrice": "price", "Quantity": "stock", "SellerSku": "seller_sku"}
+
+
+def _detail_by_sku(exc: Rejected) -> dict[str, tuple[str, str]]:
+    """The error's per-SKU message and our field name, by SellerSku."""
     if not isinstance(exc, LazadaRejected):
         return {}
     return {
-        str(d.get("seller_sku")): str(d.get("message", exc.message))
+        str(d.get("seller_sku")): (
+            str(d.get("message", exc.message)),
+            _FIELDS.get(str(d.get("field", "")), ""),
+        )
         for d in exc.detail
         if isinstance(d, dict) and d.get("seller_sku")
     }
@@ -42,7 +49,12 @@ def _partial(batch: Sequence[PriceStock], exc: Rejected) -> list[WriteResult]:
     return [
         WriteResult(
             u.seller_sku,
-            Rejected(failed[u.seller_sku], code=exc.code, platform=PLATFORM)
+            Rejected(
+                failed[u.seller_sku][0],
+                field=failed[u.seller_sku][1],
+                code=exc.code,
+                platform=PLATFORM,
+            )
             if u.seller_sku in failed
             else None,
         )
