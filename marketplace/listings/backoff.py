@@ -73,10 +73,14 @@ def delay(attempts: int) -> timedelta:
     return min(MAX_DELAY, BASE_DELAY * 2 ** max(0, attempts - 1))
 
 
-def failed(listing: Listing, now: datetime | None = None) -> None:
-    """A transient failure: one more attempt counted, the next one later."""
+def failed(listing: Listing, error: Exception | None = None, now: datetime | None = None) -> None:
+    """A transient failure: one more attempt counted, the next one later (no sooner than a
+    rate limit's ``retry_after``: a platform that banned us for an hour means an hour)."""
     listing.attempts = (listing.attempts or 0) + 1
-    listing.retry_at = (now or utcnow()) + delay(listing.attempts)
+    wait = delay(listing.attempts)
+    if isinstance(error, RateLimited):
+        wait = max(wait, timedelta(seconds=error.retry_after))
+    listing.retry_at = (now or utcnow()) + wait
     log.info(
         "listing %r retries at %s (attempt %d)", listing.id, listing.retry_at, listing.attempts
     )

@@ -71,7 +71,7 @@ def _failed(
     if kind is backoff.Kind.REJECTED and payload_hash is not None:
         backoff.refused(listing, payload_hash)
     else:
-        backoff.failed(listing)
+        backoff.failed(listing, error)
 
 
 def _call(shop: Shop, action: Callable[[Connector], T]) -> T:
@@ -328,7 +328,7 @@ def _price_stock_result(
         row.refused_price, row.refused_stock = change.price, change.stock
     elif listing.id not in retried:
         retried.add(listing.id)
-        backoff.failed(listing)
+        backoff.failed(listing, error)
 
 
 def push_listed(shop: Shop, listing: Listing, listed: bool) -> None:

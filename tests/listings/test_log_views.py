@@ -320,6 +320,16 @@ class TestBackoffRules:
         minutes = [backoff.delay(n).total_seconds() / 60 for n in (1, 2, 3, 4, 7, 8, 30)]
         assert minutes == [10, 20, 40, 80, 640, 720, 720]
 
+    def test_a_rate_limit_waits_at_least_as_long_as_asked(
+        self, shop: Shop, product: Product
+    ) -> None:
+        listing = make_listing(shop, product)
+        now = utcnow()
+        backoff.failed(listing, RateLimited("banned", retry_after=3600), now)
+        assert (listing.attempts, listing.retry_at) == (1, now + timedelta(hours=1))
+        backoff.failed(listing, Retryable("HTTP 503"), now)
+        assert (listing.attempts, listing.retry_at) == (2, now + timedelta(minutes=20))
+
     @pytest.mark.parametrize(
         ("error", "kind"),
         [
