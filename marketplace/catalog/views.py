@@ -41,6 +41,7 @@ from marketplace.common.forms import choices
 from marketplace.extensions import db
 from marketplace.listings import services as shop_services
 from marketplace.listings.plan import shop_readiness
+from marketplace.listings.synclog import product_listings
 
 bp = Blueprint("catalog", __name__, url_prefix="/products")
 
@@ -231,6 +232,7 @@ def detail(product_id: int) -> str:
         history=services.history(product),
         readiness=readiness.readiness(product),
         platform_titles=readiness.PLATFORM_TITLES,
+        shop_listings=product_listings(product),
     )
 
 

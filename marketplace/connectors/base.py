@@ -35,8 +35,10 @@ from marketplace.connectors.types import Page
 from marketplace.connectors.types import PriceStock
 from marketplace.connectors.types import PushNotice
 from marketplace.connectors.types import RemoteItem
+from marketplace.connectors.types import RemoteVariant
 from marketplace.connectors.types import Settlement
 from marketplace.connectors.types import TokenSet
+from marketplace.connectors.types import VariantRef
 from marketplace.connectors.types import WriteResult
 
 
@@ -119,6 +121,15 @@ class Connector(ABC):
     # -- price and stock ------------------------------------------------------
     def update_price_stock(self, updates: Sequence[PriceStock]) -> list[WriteResult]:
         """Write prices and stock, split to ``price_stock_batch`` per call; one result each."""
+        raise NotImplementedError
+
+    def read_price_stock(self, variants: Sequence[VariantRef]) -> list[RemoteVariant | None]:
+        """The price and stock the platform shows now, one per variant (None: not there).
+
+        The read-back after ``update_price_stock``: read in as few calls as the
+        platform allows, and report what the platform stores (the seller stock we
+        wrote, not stock net of reservations), so it compares with what we sent.
+        """
         raise NotImplementedError
 
     # -- categories -------------------------------------------------------------

@@ -121,6 +121,15 @@ class PriceStock:
     stock: int
 
 
+@dataclass(frozen=True)
+class VariantRef:
+    """A variant already on the platform, by the ids the platform gave it."""
+
+    platform_item_id: str
+    platform_variant_id: str
+    seller_sku: str
+
+
 @dataclass
 class WriteResult:
     """Outcome of one variant in a batched write; a batch can partly succeed."""

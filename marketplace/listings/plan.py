@@ -10,6 +10,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from dataclasses import field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -21,7 +22,9 @@ from marketplace.catalog.models import Product
 from marketplace.catalog.models import ProductStatus
 from marketplace.catalog.models import Variant
 from marketplace.catalog.readiness import photo_problems
+from marketplace.common.models import utcnow
 from marketplace.extensions import db
+from marketplace.listings import backoff
 from marketplace.listings.models import Shop
 from marketplace.listings.sync_models import CategoryMapping
 from marketplace.listings.sync_models import Listing
@@ -91,6 +94,29 @@ def content_hash(data: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
+def payload_hash(
+    shop: Shop,
+    product: Product,
+    mapping: CategoryMapping,
+    *,
+    create: bool,
+    reserved: dict[int, int] | None = None,
+) -> str:
+    """What a refusal is pinned to: the content, and for a create its prices and stock too
+    (they travel in the create's payload, not in an update's)."""
+    data = content(product, shop, mapping)
+    if create:
+        data["prices"] = [
+            [
+                shop_price(shop, v.price),
+                shop_price(shop, v.list_price) if v.list_price else None,
+                available_stock(shop, v, (reserved or {}).get(v.id, 0)),
+            ]
+            for v in product.variants
+        ]
+    return content_hash(data)
+
+
 @dataclass
 class PriceStockChange:
     listing_id: int
@@ -109,6 +135,8 @@ class Plan:
     delists: list[int] = field(default_factory=list)  # listing ids
     relists: list[int] = field(default_factory=list)  # listing ids
     not_ready: dict[int, list[str]] = field(default_factory=dict)  # product id -> problems
+    # listing id -> why it is left out this time (refused, or retried later)
+    waiting: dict[int, backoff.Waiting] = field(default_factory=dict)
 
     @property
     def writes(self) -> int:
@@ -163,9 +191,12 @@ def _problems(product: Product, shop: Shop, mappings: dict[int, CategoryMapping]
     return problems
 
 
-def make_plan(shop: Shop) -> Plan:
-    """Compare every product of the cooperative with its listing on the shop."""
-    plan = Plan(shop_id=shop.id)
+def make_plan(shop: Shop, now: datetime | None = None) -> Plan:
+    """Compare every product of the cooperative with its listing on the shop.
+
+    Listings in backoff (``backoff.py``) are left out and counted in ``waiting``.
+    """
+    plan, now = Plan(shop_id=shop.id), now or utcnow()
     mappings, listings = _mappings(shop), _listings(shop)
     reserved = reserved_by_variant(shop.cooperative_id)
     for product in _products(shop):
@@ -173,29 +204,64 @@ def make_plan(shop: Shop) -> Plan:
         wanted = product.status == ProductStatus.ACTIVE
         if not wanted:
             if listing is not None and listing.status == ListingStatus.LIVE:
-                plan.delists.append(listing.id)
+                _delist_unless_waiting(plan, listing, now)
             continue
         problems = _problems(product, shop, mappings)
         if problems:
             plan.not_ready[product.id] = problems
             continue
         mapping = mappings[product.category_id]  # type: ignore[index]
-        _plan_product(plan, shop, product, listing, mapping, reserved)
+        if listing is None or listing.platform_item_id is None:
+            _plan_create(plan, shop, product, listing, mapping, now, reserved)
+        else:
+            _plan_product(plan, shop, product, listing, mapping, now, reserved)
     return plan
+
+
+def _delist_unless_waiting(plan: Plan, listing: Listing, now: datetime) -> None:
+    wait = backoff.held(listing, now, None)
+    if wait is None:
+        plan.delists.append(listing.id)
+    else:
+        plan.waiting[listing.id] = wait
+
+
+def _plan_create(
+    plan: Plan,
+    shop: Shop,
+    product: Product,
+    listing: Listing | None,
+    mapping: CategoryMapping,
+    now: datetime,
+    reserved: dict[int, int],
+) -> None:
+    """A new listing, or one whose create failed: again, unless it must wait."""
+    if listing is not None:
+        digest = payload_hash(shop, product, mapping, create=True, reserved=reserved)
+        wait = backoff.held(listing, now, digest)
+        if wait is not None:
+            plan.waiting[listing.id] = wait
+            return
+    plan.creates.append(product.id)
 
 
 def _plan_product(
     plan: Plan,
     shop: Shop,
     product: Product,
-    listing: Listing | None,
+    listing: Listing,
     mapping: CategoryMapping,
+    now: datetime,
     reserved: dict[int, int],
 ) -> None:
-    if listing is None or listing.platform_item_id is None:
-        plan.creates.append(product.id)
+    digest = content_hash(content(product, shop, mapping))
+    wait = backoff.held(listing, now, digest if listing.content_hash != digest else None)
+    if wait is not None and wait.reason == backoff.Reason.RETRY_LATER:
+        plan.waiting[listing.id] = wait
         return
-    if listing.content_hash != content_hash(content(product, shop, mapping)):
+    if wait is not None:  # the new content was refused; price and stock still go
+        plan.waiting[listing.id] = wait
+    elif listing.content_hash != digest:
         plan.updates.append(listing.id)
     pushed = {lv.variant_id: lv for lv in listing.variants}
     total = 0
@@ -204,7 +270,11 @@ def _plan_product(
         stock = available_stock(shop, variant, reserved.get(variant.id, 0))
         total += stock
         known = pushed.get(variant.id)
-        if known is not None and (known.price, known.stock) != (price, stock):
+        if known is None or (known.price, known.stock) == (price, stock):
+            continue
+        if backoff.variant_held(known, price, stock):
+            plan.waiting.setdefault(listing.id, backoff.Waiting(backoff.Reason.PRICE_STOCK_REFUSED))
+        else:
             plan.price_stock.append(
                 PriceStockChange(listing.id, variant.id, variant.sku, price, stock)
             )

@@ -9,11 +9,11 @@ platform by that SKU and linked if it is there.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask_babel import gettext
 from sqlalchemy import select
 
 from marketplace.catalog.models import Product
@@ -21,15 +21,18 @@ from marketplace.catalog.storage import RENDITIONS
 from marketplace.catalog.storage import get_storage
 from marketplace.connectors.base import Connector
 from marketplace.connectors.errors import ConnectorError
-from marketplace.connectors.errors import Rejected
 from marketplace.connectors.types import ImageRef
 from marketplace.connectors.types import ItemPayload
 from marketplace.connectors.types import PriceStock
 from marketplace.connectors.types import RemoteItem
 from marketplace.connectors.types import VariantPayload
+from marketplace.connectors.types import WriteResult
 from marketplace.extensions import db
+from marketplace.listings import backoff
+from marketplace.listings import drift
 from marketplace.listings import plan as planning
 from marketplace.listings import services
+from marketplace.listings import synclog
 from marketplace.listings.mapping import brand_names
 from marketplace.listings.models import Shop
 from marketplace.listings.sync_models import CategoryMapping
@@ -37,35 +40,39 @@ from marketplace.listings.sync_models import Listing
 from marketplace.listings.sync_models import ListingStatus
 from marketplace.listings.sync_models import ListingVariant
 from marketplace.listings.sync_models import PlatformImage
-from marketplace.listings.sync_models import SyncEvent
 from marketplace.sales.services import reserved_by_variant
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-def _log(shop: Shop, listing: Listing | None, action: str, error: Exception | None = None) -> None:
-    field = getattr(error, "field", None) or None
-    if error is None:
-        outcome, message = "ok", ""
-    elif isinstance(error, Rejected):
-        outcome = "rejected"
-        message = gettext("The marketplace refused it: %(reason)s", reason=str(error))
+def _log(
+    shop: Shop,
+    listing: Listing | None,
+    action: str,
+    error: Exception | None = None,
+    **summaries: synclog.Summary | None,
+) -> None:
+    synclog.record(shop, listing, action, error, **summaries)
+
+
+def _failed(
+    shop: Shop, listing: Listing, action: str, error: ConnectorError, payload_hash: str | None
+) -> None:
+    """Log a failed write and put the listing in backoff; re-raise what no wait can fix.
+
+    ``payload_hash`` (for creates and updates) pins a refusal to the payload refused;
+    other refusals (delist, relist) wait like transient failures.
+    """
+    kind = backoff.classify(error)
+    _log(shop, listing, action, error)
+    if kind is backoff.Kind.FATAL:
+        raise error
+    listing.last_error = str(error)
+    if kind is backoff.Kind.REJECTED and payload_hash is not None:
+        backoff.refused(listing, payload_hash)
     else:
-        outcome, message = (
-            "failed",
-            gettext("Could not reach the marketplace: %(reason)s", reason=str(error)),
-        )
-    db.session.add(
-        SyncEvent(
-            shop_id=shop.id,
-            listing_id=listing.id if listing else None,
-            action=action,
-            outcome=outcome,
-            field=field,
-            message=message,
-        )
-    )
+        backoff.failed(listing, error)
 
 
 def _call(shop: Shop, action: Callable[[Connector], T]) -> T:
@@ -190,33 +197,84 @@ def push_create(shop: Shop, listing: Listing, resumed: bool) -> None:
         if found is not None:
             _call(shop, lambda c: c.update_item(found.platform_item_id, item))
             _bind(listing, product, found, item, "")  # linked: let the next plan refresh content
-            _log(shop, listing, "link")
+            backoff.succeeded(listing, content=True)
+            _log(
+                shop, listing, "link", sent=synclog.created(item), received=synclog.answered(found)
+            )
             return
         remote = _call(shop, lambda c: c.create_item(item))
-    except Rejected as exc:
-        listing.status, listing.last_error = ListingStatus.FAILED, str(exc)
-        _log(shop, listing, "create", exc)
+    except ConnectorError as exc:
+        if backoff.classify(exc) is backoff.Kind.REJECTED:
+            listing.status = ListingStatus.FAILED
+        digest = planning.payload_hash(
+            shop,
+            product,
+            _mapping(shop, product),
+            create=True,
+            reserved=reserved_by_variant(shop.cooperative_id),
+        )
+        _failed(shop, listing, "create", exc, digest)
         return
     _bind(listing, product, remote, item, digest)
-    _log(shop, listing, "create")
+    _pushed(shop, listing, "create", item, synclog.created(item), remote)
 
 
 def push_update(shop: Shop, listing: Listing) -> None:
     """Replace the listing's content on the platform."""
+    product = listing.product
     try:
-        item, digest = payload(shop, listing.product)
+        item, digest = payload(shop, product)
         remote = _call(shop, lambda c: c.update_item(str(listing.platform_item_id), item))
-    except Rejected as exc:
-        listing.last_error = str(exc)
-        _log(shop, listing, "update", exc)
+    except ConnectorError as exc:
+        digest = planning.payload_hash(shop, product, _mapping(shop, product), create=False)
+        _failed(shop, listing, "update", exc, digest)
         return
-    _bind(listing, listing.product, remote, item, digest)
-    _log(shop, listing, "update")
+    sent = synclog.updated(item, listing.content_fields)
+    _bind(listing, product, remote, item, digest)
+    _pushed(shop, listing, "update", item, sent, remote)
+
+
+def _pushed(
+    shop: Shop,
+    listing: Listing,
+    action: str,
+    item: ItemPayload,
+    sent: synclog.Summary,
+    remote: RemoteItem,
+) -> None:
+    """A create or update went through: remember its fields, end any backoff, log it."""
+    listing.content_fields = json.dumps(synclog.field_hashes(item))
+    backoff.succeeded(listing, content=True)
+    _log(shop, listing, action, sent=sent, received=synclog.answered(remote))
 
 
 def push_price_stock(shop: Shop, changes: list[planning.PriceStockChange]) -> None:
-    """All price/stock changes in as few calls as the platform allows (the connector batches)."""
-    rows = {
+    """All price/stock changes in as few calls as the platform allows (the connector batches),
+    then read back and compared with what was sent (``drift.py``)."""
+    rows = _listing_variants(changes)
+    updates = [
+        PriceStock(
+            str(row.listing.platform_item_id),
+            row.platform_variant_id,
+            c.seller_sku,
+            c.price,
+            c.stock,
+        )
+        for c, row in zip(changes, rows, strict=True)
+    ]
+    results = _write_price_stock(shop, updates)
+    retried: set[int] = set()
+    for change, row, result in zip(changes, rows, results, strict=True):
+        _price_stock_result(row, change, result.error, retried)
+    received = _read_back(shop, changes, rows, updates, results)
+    for change, row, result, back in zip(changes, rows, results, received, strict=True):
+        sent = {"sku": change.seller_sku, "price": change.price, "stock": change.stock}
+        _log(shop, row.listing, "price_stock", result.error, sent=sent, received=back)
+
+
+def _listing_variants(changes: list[planning.PriceStockChange]) -> list[ListingVariant]:
+    """The ListingVariant of each change, in one query."""
+    found = {
         (lv.listing_id, lv.variant_id): lv
         for lv in db.session.scalars(
             select(ListingVariant).where(
@@ -224,33 +282,72 @@ def push_price_stock(shop: Shop, changes: list[planning.PriceStockChange]) -> No
             )
         )
     }
-    listings = {lv.listing_id: lv.listing for lv in rows.values()}
-    updates = [
-        PriceStock(
-            str(listings[c.listing_id].platform_item_id),
-            rows[(c.listing_id, c.variant_id)].platform_variant_id,
-            c.seller_sku,
-            c.price,
-            c.stock,
-        )
-        for c in changes
+    return [found[(c.listing_id, c.variant_id)] for c in changes]
+
+
+def _read_back(
+    shop: Shop,
+    changes: list[planning.PriceStockChange],
+    rows: list[ListingVariant],
+    updates: list[PriceStock],
+    results: list[WriteResult],
+) -> list[dict[str, int] | None]:
+    """What came back for each change; no read when every write failed in transit."""
+    nothing: list[dict[str, int] | None] = [None] * len(changes)
+    if all(
+        r.error is not None and backoff.classify(r.error) is backoff.Kind.RETRY for r in results
+    ):
+        return nothing
+    seen = drift.read_back(shop, updates)
+    if seen is None:
+        return nothing
+    checks = [
+        drift.Check(row, c.price, c.stock, r.ok, s)
+        for c, row, r, s in zip(changes, rows, results, seen, strict=True)
     ]
-    results = _call(shop, lambda c: c.update_price_stock(updates))
-    for change, result in zip(changes, results, strict=True):
-        listing = listings[change.listing_id]
-        if result.ok:
-            row = rows[(change.listing_id, change.variant_id)]
-            row.price, row.stock = change.price, change.stock
-        _log(shop, listing, "price_stock", result.error)
+    return list(drift.compare(shop, checks))
+
+
+def _write_price_stock(shop: Shop, updates: list[PriceStock]) -> list[WriteResult]:
+    """The connector's results; a whole batch lost in transit fails each of its variants."""
+    try:
+        return _call(shop, lambda c: c.update_price_stock(updates))
+    except ConnectorError as exc:
+        if backoff.classify(exc) is backoff.Kind.FATAL:
+            raise
+        return [WriteResult(u.seller_sku, exc) for u in updates]
+
+
+def _price_stock_result(
+    row: ListingVariant,
+    change: planning.PriceStockChange,
+    error: Exception | None,
+    retried: set[int],
+) -> None:
+    """Record one variant's outcome: pushed, refused (held until we want other values),
+    or failed in transit (the listing waits, once per batch however many variants failed)."""
+    listing = row.listing
+    if error is None:
+        row.price, row.stock = change.price, change.stock
+        row.refused_price = row.refused_stock = None
+        if listing.id not in retried:
+            backoff.succeeded(listing, content=False)
+    elif backoff.classify(error) is backoff.Kind.REJECTED:
+        row.refused_price, row.refused_stock = change.price, change.stock
+    elif listing.id not in retried:
+        retried.add(listing.id)
+        backoff.failed(listing, error)
 
 
 def push_listed(shop: Shop, listing: Listing, listed: bool) -> None:
     """Delist or relist."""
     item_id = str(listing.platform_item_id)
+    action = "relist" if listed else "delist"
     try:
         _call(shop, lambda c: c.relist(item_id) if listed else c.delist(item_id))
     except ConnectorError as exc:
-        _log(shop, listing, "relist" if listed else "delist", exc)
-        raise
+        _failed(shop, listing, action, exc, None)
+        return
     listing.status = ListingStatus.LIVE if listed else ListingStatus.DELISTED
-    _log(shop, listing, "relist" if listed else "delist")
+    backoff.succeeded(listing, content=False)
+    _log(shop, listing, action)

@@ -67,6 +67,13 @@ class Listing(TimestampMixin, db.Model):  # type: ignore[name-defined]
     )
     content_hash: Mapped[str | None] = mapped_column(String(64))  # of the last pushed content
     last_error: Mapped[str | None] = mapped_column(Text)
+    # Per-field hashes of the last pushed content (JSON), to log which fields an update changes.
+    content_fields: Mapped[str | None] = mapped_column(Text)
+    # Backoff (listings/backoff.py): failed attempts in a row and the earliest next one, and
+    # the hash of a payload the platform refused, which is not sent again until it changes.
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    refused_hash: Mapped[str | None] = mapped_column(String(64))
 
     product: Mapped[Product] = relationship()
     variants: Mapped[list[ListingVariant]] = relationship(
@@ -87,6 +94,9 @@ class ListingVariant(db.Model):  # type: ignore[name-defined]
     platform_variant_id: Mapped[str] = mapped_column(String(60))
     price: Mapped[int | None] = mapped_column(Integer)  # as last pushed
     stock: Mapped[int | None] = mapped_column(Integer)
+    # The price and stock the platform refused: not sent again until what we want differs.
+    refused_price: Mapped[int | None] = mapped_column(Integer)
+    refused_stock: Mapped[int | None] = mapped_column(Integer)
 
     listing: Mapped[Listing] = relationship(back_populates="variants")
     variant: Mapped[Variant] = relationship()
@@ -119,5 +129,39 @@ class SyncEvent(db.Model):  # type: ignore[name-defined]
     outcome: Mapped[str] = mapped_column(String(20))  # ok, rejected, failed
     field: Mapped[str | None] = mapped_column(String(60))
     message: Mapped[str] = mapped_column(Text, default="")
+    code: Mapped[str | None] = mapped_column(String(60))  # the platform's error code
+    detail: Mapped[str | None] = mapped_column(Text)  # the platform's own words
+    sent: Mapped[str | None] = mapped_column(Text)  # JSON summary of what we sent
+    received: Mapped[str | None] = mapped_column(Text)  # JSON summary of what came back
 
     listing: Mapped[Listing | None] = relationship()
+
+
+class PriceStockDrift(db.Model):  # type: ignore[name-defined]
+    """A variant whose read-back price or stock differs from what we wrote.
+
+    One row per episode: opened by the read-back that first disagrees, updated by
+    later ones that still disagree, resolved by the first that agrees again.
+    """
+
+    __tablename__ = "price_stock_drifts"
+    __table_args__ = (Index("ix_price_stock_drifts_shop_resolved", "shop_id", "resolved_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id", ondelete="CASCADE"))
+    variant_id: Mapped[int] = mapped_column(ForeignKey("variants.id"))
+    seller_sku: Mapped[str] = mapped_column(String(60))
+    wanted_price: Mapped[int] = mapped_column(Integer)
+    wanted_stock: Mapped[int] = mapped_column(Integer)
+    seen_price: Mapped[int | None] = mapped_column(Integer)  # None: the platform lacks it
+    seen_stock: Mapped[int | None] = mapped_column(Integer)
+    found_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    checks: Mapped[int] = mapped_column(Integer, default=1)  # read-backs that disagreed
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    listing: Mapped[Listing] = relationship()
+
+    def __repr__(self) -> str:
+        return make_repr(self, "id", "seller_sku", "seen_price", "seen_stock", "resolved_at")

@@ -542,6 +542,7 @@ class TestPriceStock:
         )
         assert [r.ok for r in results] == [True, False]
         assert isinstance(results[1].error, Rejected)
+        assert (results[1].error.message, results[1].error.field) == ("SKU not found", "seller_sku")
 
     def test_rate_limited_then_succeeds(self, env: PlatformEnv, shop: LazadaConnector) -> None:
         env.control("faults", {"rate_limit_next": 2})

@@ -203,7 +203,7 @@ class TestPlanAndApply:
             db.session.remove()
         calls.clear()
         assert run_sync(sync_app, shop_id) == 1
-        assert len(calls) <= 3  # the one batched write (plus a token check on some platforms)
+        assert len(calls) <= 3  # the batched write (one call, two on Shopee and TikTok) + read-back
         with sync_app.app_context():
             shop = db.session.get_one(Shop, shop_id)
             remote = services.call(shop, lambda c: c.find_by_seller_sku(sku))

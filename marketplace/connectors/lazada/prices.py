@@ -6,19 +6,34 @@ import json
 from collections.abc import Sequence
 
 from marketplace.connectors.errors import Rejected
+from marketplace.connectors.lazada.catalogue import PRODUCTS_PAGE
+from marketplace.connectors.lazada.catalogue import _remote as remote_item
 from marketplace.connectors.lazada.parsing import PLATFORM
 from marketplace.connectors.lazada.parsing import LazadaRejected
 from marketplace.connectors.lazada.transport import LazadaBase
 from marketplace.connectors.types import PriceStock
+from marketplace.connectors.types import RemoteVariant
+from marketplace.connectors.types import VariantRef
 from marketplace.connectors.types import WriteResult
 
+# lazada.md §3.5: sku_seller_list takes ≤100 SKUs but a page holds ≤50 products; 50 SKUs
+# match at most 50 products, so each read-back call is one full page.
+READ_BATCH = PRODUCTS_PAGE
 
-def _detail_by_sku(exc: Rejected) -> dict[str, str]:
-    """The error's per-SKU messages, by SellerSku."""
+
+# The names in error 501's detail (the tags of the request, lazada.md §3.6) -> our fields.
+_FIELDS = {"Price": "price", "SalePrice": "price", "Quantity": "stock", "SellerSku": "seller_sku"}
+
+
+def _detail_by_sku(exc: Rejected) -> dict[str, tuple[str, str]]:
+    """The error's per-SKU message and our field name, by SellerSku."""
     if not isinstance(exc, LazadaRejected):
         return {}
     return {
-        str(d.get("seller_sku")): str(d.get("message", exc.message))
+        str(d.get("seller_sku")): (
+            str(d.get("message", exc.message)),
+            _FIELDS.get(str(d.get("field", "")), ""),
+        )
         for d in exc.detail
         if isinstance(d, dict) and d.get("seller_sku")
     }
@@ -34,7 +49,12 @@ def _partial(batch: Sequence[PriceStock], exc: Rejected) -> list[WriteResult]:
     return [
         WriteResult(
             u.seller_sku,
-            Rejected(failed[u.seller_sku], code=exc.code, platform=PLATFORM)
+            Rejected(
+                failed[u.seller_sku][0],
+                field=failed[u.seller_sku][1],
+                code=exc.code,
+                platform=PLATFORM,
+            )
             if u.seller_sku in failed
             else None,
         )
@@ -70,3 +90,31 @@ class PriceStockMixin(LazadaBase):
         except Rejected as exc:
             return _partial(batch, exc)
         return [WriteResult(u.seller_sku) for u in batch]
+
+    def read_price_stock(self, variants: Sequence[VariantRef]) -> list[RemoteVariant | None]:
+        """``/products/get`` filtered by ``sku_seller_list``, ``READ_BATCH`` SKUs per call."""
+        skus = list(dict.fromkeys(v.seller_sku for v in variants))
+        seen: dict[tuple[str, str], RemoteVariant] = {}
+        for start in range(0, len(skus), READ_BATCH):
+            self._read_skus(skus[start : start + READ_BATCH], seen)
+        return [seen.get((v.platform_item_id, v.seller_sku)) for v in variants]
+
+    def _read_skus(self, skus: list[str], seen: dict[tuple[str, str], RemoteVariant]) -> None:
+        """Every page of the products holding these SKUs (one page unless the shop is odd)."""
+        offset = 0
+        while True:
+            params = {
+                "filter": "all",
+                "offset": str(offset),
+                "limit": str(PRODUCTS_PAGE),
+                "sku_seller_list": json.dumps(skus),
+            }
+            data = self._call("/products/get", params).get("data") or {}
+            products = data.get("products") or []
+            for product in products:
+                item = remote_item(product)
+                for variant in item.variants:
+                    seen[(item.platform_item_id, variant.seller_sku)] = variant
+            offset += len(products)
+            if not products or offset >= int(data.get("total_products") or 0):
+                return

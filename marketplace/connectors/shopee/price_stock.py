@@ -10,11 +10,15 @@ from marketplace.connectors.shopee.client import Json
 from marketplace.connectors.shopee.client import ShopeeClient
 from marketplace.connectors.shopee.client import chunks
 from marketplace.connectors.shopee.wire import PLATFORM
+from marketplace.connectors.shopee.wire import money_in
 from marketplace.connectors.shopee.wire import money_out
 from marketplace.connectors.types import PriceStock
+from marketplace.connectors.types import RemoteVariant
+from marketplace.connectors.types import VariantRef
 from marketplace.connectors.types import WriteResult
 
 MODEL_BATCH = 50  # update_price / update_stock models per call (§5.1)
+BASE_INFO_BATCH = 50  # get_item_base_info ids per call (§5.1)
 Entry = tuple[int, PriceStock]  # the update's index in the caller's list, and the update
 
 
@@ -46,6 +50,52 @@ class PriceStockMixin(ShopeeClient):
                     results[i].error = results[i].error or exc
                 continue
             _record_failures(path, answer, by_model, results)
+
+    def read_price_stock(self, variants: Sequence[VariantRef]) -> list[RemoteVariant | None]:
+        """Model-less items through get_item_base_info (≤50 per call), the others through
+        one get_model_list each: base info omits the price of items with models (§5.4)."""
+        seen: dict[tuple[str, str], RemoteVariant] = {}
+        single = list(dict.fromkeys(v.platform_item_id for v in variants if _model(v) == "0"))
+        for chunk in chunks(single, BASE_INFO_BATCH):
+            self._read_items(chunk, seen)
+        for item_id in dict.fromkeys(v.platform_item_id for v in variants if _model(v) != "0"):
+            self._read_models(item_id, seen)
+        return [seen.get((v.platform_item_id, _model(v))) for v in variants]
+
+    def _read_items(
+        self, item_ids: Sequence[str], seen: dict[tuple[str, str], RemoteVariant]
+    ) -> None:
+        answer = self._get("/api/v2/product/get_item_base_info", item_id_list=",".join(item_ids))
+        for info in answer.get("item_list") or []:
+            if not info.get("has_model"):
+                seen[(str(info["item_id"]), "0")] = _seen(
+                    info, str(info.get("item_sku") or ""), "0"
+                )
+
+    def _read_models(self, item_id: str, seen: dict[tuple[str, str], RemoteVariant]) -> None:
+        try:
+            answer = self._get("/api/v2/product/get_model_list", item_id=item_id)
+        except NotFound:
+            return  # the item is gone: its variants read back as None
+        for model in answer.get("model") or []:
+            model_id = str(model["model_id"])
+            seen[(item_id, model_id)] = _seen(model, str(model.get("model_sku") or ""), model_id)
+
+
+def _model(variant: VariantRef) -> str:
+    """The variant's model id; "0" for a model-less item (§5.1)."""
+    return variant.platform_variant_id or "0"
+
+
+def _seen(info: Json, seller_sku: str, model_id: str) -> RemoteVariant:
+    """A model's (or a model-less item's) original price and the seller stock we write."""
+    stock = info.get("stock_info_v2") or {}
+    return RemoteVariant(
+        seller_sku=seller_sku,
+        platform_variant_id=model_id,
+        price=money_in((info.get("price_info") or [{}])[0].get("original_price")),
+        stock=sum(int(s.get("stock") or 0) for s in stock.get("seller_stock") or []),
+    )
 
 
 def _calls(item_id: str, by_model: dict[int, Entry]) -> list[tuple[str, Json]]:

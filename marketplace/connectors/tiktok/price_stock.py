@@ -12,6 +12,8 @@ from marketplace.connectors.tiktok import convert
 from marketplace.connectors.tiktok.client import TikTokClient
 from marketplace.connectors.tiktok.client import chunks
 from marketplace.connectors.types import PriceStock
+from marketplace.connectors.types import RemoteVariant
+from marketplace.connectors.types import VariantRef
 from marketplace.connectors.types import WriteResult
 
 
@@ -73,3 +75,31 @@ class PriceStockMixin(TikTokClient):
         except ConnectorError as exc:
             return exc
         return None
+
+    def read_price_stock(self, variants: Sequence[VariantRef]) -> list[RemoteVariant | None]:
+        """Search Products filtered by ``seller_skus``, a full page of SKUs per search."""
+        # UNVERIFIED (tiktok.md §7): no documented cap on the seller_skus filter; we send
+        # at most a page's worth, so one search answers them unless a shop is odd.
+        size = self._paging().product_page_max
+        skus = list(dict.fromkeys(v.seller_sku for v in variants))
+        seen: dict[tuple[str, str], RemoteVariant] = {}
+        for chunk in chunks(skus, size):
+            cursor: str | None = None
+            while True:
+                query: dict[str, Any] = {"page_size": size}
+                if cursor:
+                    query["page_token"] = cursor
+                data = self._call(
+                    "POST",
+                    "/product/202502/products/search",
+                    query=query,
+                    body={"seller_skus": list(chunk)},
+                )
+                for product in data.get("products") or []:
+                    item = convert.remote_item(product)
+                    for variant in item.variants:
+                        seen[(item.platform_item_id, variant.platform_variant_id)] = variant
+                cursor = data.get("next_page_token") or None
+                if cursor is None:
+                    break
+        return [seen.get((v.platform_item_id, v.platform_variant_id)) for v in variants]
