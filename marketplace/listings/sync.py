@@ -110,9 +110,12 @@ def _upload(shop: Shop, sha256: str) -> ImageRef:
     return _call(shop, lambda connector: connector.upload_image(data, f"{sha256[:16]}.jpg"))
 
 
-def payload(shop: Shop, product: Product) -> tuple[ItemPayload, str]:
+def payload(
+    shop: Shop, product: Product, listing: Listing | None = None
+) -> tuple[ItemPayload, str]:
     """The ItemPayload the shop should have for the product, and its content hash."""
     data = planning.content(product, shop, _mapping(shop, product))
+    known = {row.variant_id: row.platform_variant_id for row in listing.variants} if listing else {}
     variants = [
         VariantPayload(
             seller_sku=v.sku,
@@ -125,6 +128,7 @@ def payload(shop: Shop, product: Product) -> tuple[ItemPayload, str]:
             width_cm=v.width_cm,
             height_cm=v.height_cm,
             barcode=v.barcode,
+            platform_variant_id=known.get(v.id, ""),
         )
         for v, row in zip(product.variants, data["variants"], strict=True)
     ]
@@ -163,17 +167,24 @@ def _bind(
     listing: Listing, product: Product, remote: RemoteItem, item: ItemPayload, digest: str
 ) -> None:
     by_sku = {v.seller_sku: v for v in remote.variants}
+    by_id = {v.platform_variant_id: v for v in remote.variants}
     wanted = {v.seller_sku: v for v in item.variants}
-    listing.variants = [
-        ListingVariant(
-            variant_id=variant.id,
-            platform_variant_id=by_sku[variant.sku].platform_variant_id,
-            price=wanted[variant.sku].price,
-            stock=wanted[variant.sku].stock,
-        )
-        for variant in product.variants
-        if variant.sku in by_sku
-    ]
+    # Rows are updated in place: replacing them would insert the new (listing, variant)
+    # before the old one is deleted. A variant the platform still has under the id we
+    # know keeps it even without our SKU (a listing linked in order, Shopee's model-less
+    # item, whose only variant carries the parent SKU).
+    known = {row.variant_id: row for row in listing.variants}
+    rows = []
+    for variant in product.variants:
+        row = known.get(variant.id)
+        there = by_sku.get(variant.sku) or (by_id.get(row.platform_variant_id) if row else None)
+        if there is None:
+            continue
+        row = row or ListingVariant(variant_id=variant.id)
+        row.platform_variant_id = there.platform_variant_id
+        row.price, row.stock = wanted[variant.sku].price, wanted[variant.sku].stock
+        rows.append(row)
+    listing.variants = rows
     listing.platform_item_id = remote.platform_item_id
     listing.status = ListingStatus.LIVE
     listing.content_hash, listing.last_error = digest, None
@@ -202,7 +213,7 @@ def push_create(shop: Shop, listing: Listing, resumed: bool) -> None:
 def push_update(shop: Shop, listing: Listing) -> None:
     """Replace the listing's content on the platform."""
     try:
-        item, digest = payload(shop, listing.product)
+        item, digest = payload(shop, listing.product, listing)
         remote = _call(shop, lambda c: c.update_item(str(listing.platform_item_id), item))
     except Rejected as exc:
         listing.last_error = str(exc)
