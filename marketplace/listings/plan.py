@@ -22,6 +22,7 @@ from marketplace.catalog.models import ProductStatus
 from marketplace.catalog.models import Variant
 from marketplace.catalog.readiness import photo_problems
 from marketplace.extensions import db
+from marketplace.listings.import_models import UnmatchedItem
 from marketplace.listings.models import Shop
 from marketplace.listings.sync_models import CategoryMapping
 from marketplace.listings.sync_models import Listing
@@ -108,6 +109,7 @@ class Plan:
     delists: list[int] = field(default_factory=list)  # listing ids
     relists: list[int] = field(default_factory=list)  # listing ids
     not_ready: dict[int, list[str]] = field(default_factory=dict)  # product id -> problems
+    unlinked: int = 0  # listings on the shop neither linked to the catalogue nor ignored
 
     @property
     def writes(self) -> int:
@@ -162,10 +164,21 @@ def _problems(product: Product, shop: Shop, mappings: dict[int, CategoryMapping]
     return problems
 
 
+def _unlinked_skus(shop: Shop) -> tuple[int, set[str]]:
+    """How many listings of the shop wait to be linked, and every seller SKU they carry."""
+    rows = db.session.scalars(
+        select(UnmatchedItem).where(
+            UnmatchedItem.shop_id == shop.id, UnmatchedItem.ignored.is_(False)
+        )
+    ).all()
+    return len(rows), {sku for row in rows for sku in row.skus}
+
+
 def make_plan(shop: Shop) -> Plan:
     """Compare every product of the cooperative with its listing on the shop."""
     plan = Plan(shop_id=shop.id)
     mappings, listings = _mappings(shop), _listings(shop)
+    plan.unlinked, unlinked_skus = _unlinked_skus(shop)
     for product in _products(shop):
         listing = listings.get(product.id)
         wanted = product.status == ProductStatus.ACTIVE
@@ -174,11 +187,22 @@ def make_plan(shop: Shop) -> Plan:
                 plan.delists.append(listing.id)
             continue
         problems = _problems(product, shop, mappings)
+        unbound = listing is None or listing.platform_item_id is None
+        if unbound and _carried(product, unlinked_skus):
+            # A listing the import could not bind carries this product's SKU: creating
+            # it would make the duplicate the import is there to prevent. Link or ignore first.
+            problems.insert(0, "unlinked_listing")
         if problems:
             plan.not_ready[product.id] = problems
             continue
         _plan_product(plan, shop, product, listing, mappings[product.category_id])  # type: ignore[index]
     return plan
+
+
+def _carried(product: Product, skus: set[str]) -> bool:
+    return bool(skus) and (
+        seller_sku(product) in skus or any(v.sku in skus for v in product.variants)
+    )
 
 
 def _plan_product(
