@@ -16,6 +16,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func
 from sqlalchemy import select
 
+from marketplace import jobs
 from marketplace.catalog.models import Product
 from marketplace.common.models import utcnow
 from marketplace.connectors.types import RemoteItem
@@ -453,3 +454,100 @@ def test_products_of_other_cooperatives_are_never_offered(
     assert "Hãy chọn một sản phẩm trong danh mục của bạn." in html
     assert "Sản phẩm HTX khác" not in html
     assert db.session.get(Product, stranger.id) is not None
+
+
+class TestImportService:
+    """``import_items`` on pages of listings as a connector returns them."""
+
+    def test_a_product_bound_on_the_shop_is_not_bound_again(self, world: dict[str, Any]) -> None:
+        shop, honey = world["shop"], world["honey"]
+        counts = importing.ImportCounts()
+        importing.import_items(
+            shop, [remote(f"OCOP-{honey.id}", "MAT-ONG", item_id="6001")], utcnow(), counts
+        )
+        assert (counts.bound, counts.unmatched) == (0, 1)
+        row = db.session.scalars(
+            select(UnmatchedItem).where(UnmatchedItem.platform_item_id == "6001")
+        ).one()
+        assert (row.outcome, row.candidate_id) == (MatchOutcome.BOUND, honey.id)
+        listing = db.session.scalars(select(Listing).where(Listing.product_id == honey.id)).one()
+        assert listing.platform_item_id == "5000"
+
+    def test_a_binding_without_its_item_is_completed(self, world: dict[str, Any]) -> None:
+        shop, coffee = world["shop"], world["coffee"]
+        pending = Listing(
+            shop_id=shop.id, product_id=coffee.id, seller_sku=planning.seller_sku(coffee)
+        )
+        db.session.add(pending)
+        db.session.flush()
+        counts = importing.ImportCounts()
+        importing.import_items(
+            shop, [remote(f"OCOP-{coffee.id}", "CAFE-250", item_id="6002")], utcnow(), counts
+        )
+        assert counts.bound == 1
+        assert (pending.platform_item_id, pending.status) == ("6002", ListingStatus.LIVE)
+        assert [lv.platform_variant_id for lv in pending.variants] == ["v0"]
+
+    def test_ignored_stays_ignored_and_binds_once_the_catalogue_fits(
+        self, world: dict[str, Any]
+    ) -> None:
+        shop, row = world["shop"], world["none"]
+        importing.set_ignored(shop, row.id, True)
+        listing = remote("", "MIEN-1", item_id=row.platform_item_id, status="delisted")
+        importing.import_items(shop, [listing], utcnow(), importing.ImportCounts())
+        assert (row.ignored, row.status) == (True, "delisted")  # refreshed, still ignored
+        noodles = factories.ProductFactory(
+            cooperative=shop.cooperative, name="Miến dong", variants=[{"sku": "MIEN-1"}]
+        )
+        counts = importing.ImportCounts()
+        importing.import_items(shop, [listing], utcnow(), counts)
+        assert counts.bound == 1
+        assert db.session.get(UnmatchedItem, row.id) is None
+        bound = db.session.scalars(select(Listing).where(Listing.product_id == noodles.id)).one()
+        assert (bound.platform_item_id, bound.status) == (
+            row.platform_item_id,
+            ListingStatus.DELISTED,
+        )
+
+    def test_two_listings_of_one_product_bind_the_first_and_keep_the_second(
+        self, world: dict[str, Any]
+    ) -> None:
+        shop, coffee = world["shop"], world["coffee"]
+        counts = importing.ImportCounts()
+        twins = [remote("", "CAFE-250", item_id="6003"), remote("", "CAFE-250", item_id="6004")]
+        importing.import_items(shop, twins, utcnow(), counts)
+        assert (counts.bound, counts.unmatched) == (1, 1)
+        second = db.session.scalars(
+            select(UnmatchedItem).where(UnmatchedItem.platform_item_id == "6004")
+        ).one()
+        assert (second.outcome, second.candidate_id) == (MatchOutcome.BOUND, coffee.id)
+
+    def test_a_blocked_listing_binds_as_failed_with_the_reason(self, world: dict[str, Any]) -> None:
+        shop, coffee = world["shop"], world["coffee"]
+        importing.import_items(
+            shop,
+            [remote("", "CAFE-250", item_id="6005", status="rejected")],
+            utcnow(),
+            importing.ImportCounts(),
+        )
+        listing = db.session.scalars(select(Listing).where(Listing.product_id == coffee.id)).one()
+        assert (listing.status, listing.last_error) == (
+            ListingStatus.FAILED,
+            "Sàn đã khóa sản phẩm này.",
+        )
+
+
+def test_start_queues_the_import_on_the_sync_queue(
+    client: FlaskClient, auth: AuthActions, manager: Any, world: dict[str, Any]
+) -> None:
+    auth.login_as(manager)
+    shop = world["shop"]
+    html = client.post(f"/shops/{shop.id}/import").get_data(as_text=True)
+    assert f'data-job-url="/jobs/import-shop-{shop.id}"' in html
+    assert "Xem kết quả" in html
+    record = db.session.get_one(jobs.JobRecord, f"import-shop-{shop.id}")
+    assert (record.kind, record.queue, record.cooperative_id) == (
+        "shop_import",
+        "sync",
+        shop.cooperative_id,
+    )
