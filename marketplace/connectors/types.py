@@ -76,6 +76,9 @@ class VariantPayload:
     height_cm: int | None = None
     barcode: str | None = None
     images: list[ImageRef] = field(default_factory=list)
+    # On an update, the platform's id of this variant when we know it: a variant whose
+    # SKU differs there (a listing linked in order) is addressed by its id.
+    platform_variant_id: str = ""
 
 
 @dataclass

@@ -25,6 +25,7 @@ from marketplace.catalog.readiness import photo_problems
 from marketplace.common.models import utcnow
 from marketplace.extensions import db
 from marketplace.listings import backoff
+from marketplace.listings.import_models import UnmatchedItem
 from marketplace.listings.models import Shop
 from marketplace.listings.sync_models import CategoryMapping
 from marketplace.listings.sync_models import Listing
@@ -137,6 +138,7 @@ class Plan:
     not_ready: dict[int, list[str]] = field(default_factory=dict)  # product id -> problems
     # listing id -> why it is left out this time (refused, or retried later)
     waiting: dict[int, backoff.Waiting] = field(default_factory=dict)
+    unlinked: int = 0  # listings on the shop neither linked to the catalogue nor ignored
 
     @property
     def writes(self) -> int:
@@ -191,6 +193,16 @@ def _problems(product: Product, shop: Shop, mappings: dict[int, CategoryMapping]
     return problems
 
 
+def _unlinked_skus(shop: Shop) -> tuple[int, set[str]]:
+    """How many listings of the shop wait to be linked, and every seller SKU they carry."""
+    rows = db.session.scalars(
+        select(UnmatchedItem).where(
+            UnmatchedItem.shop_id == shop.id, UnmatchedItem.ignored.is_(False)
+        )
+    ).all()
+    return len(rows), {sku for row in rows for sku in row.skus}
+
+
 def make_plan(shop: Shop, now: datetime | None = None) -> Plan:
     """Compare every product of the cooperative with its listing on the shop.
 
@@ -199,6 +211,7 @@ def make_plan(shop: Shop, now: datetime | None = None) -> Plan:
     plan, now = Plan(shop_id=shop.id), now or utcnow()
     mappings, listings = _mappings(shop), _listings(shop)
     reserved = reserved_by_variant(shop.cooperative_id)
+    plan.unlinked, unlinked_skus = _unlinked_skus(shop)
     for product in _products(shop):
         listing = listings.get(product.id)
         wanted = product.status == ProductStatus.ACTIVE
@@ -207,6 +220,11 @@ def make_plan(shop: Shop, now: datetime | None = None) -> Plan:
                 _delist_unless_waiting(plan, listing, now)
             continue
         problems = _problems(product, shop, mappings)
+        unbound = listing is None or listing.platform_item_id is None
+        if unbound and _carried(product, unlinked_skus):
+            # A listing the import could not bind carries this product's SKU: creating
+            # it would make the duplicate the import is there to prevent. Link or ignore first.
+            problems.insert(0, "unlinked_listing")
         if problems:
             plan.not_ready[product.id] = problems
             continue
@@ -216,6 +234,12 @@ def make_plan(shop: Shop, now: datetime | None = None) -> Plan:
         else:
             _plan_product(plan, shop, product, listing, mapping, now, reserved)
     return plan
+
+
+def _carried(product: Product, skus: set[str]) -> bool:
+    return bool(skus) and (
+        seller_sku(product) in skus or any(v.sku in skus for v in product.variants)
+    )
 
 
 def _delist_unless_waiting(plan: Plan, listing: Listing, now: datetime) -> None:

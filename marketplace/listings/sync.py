@@ -118,10 +118,13 @@ def _upload(shop: Shop, sha256: str) -> ImageRef:
     return _call(shop, lambda connector: connector.upload_image(data, f"{sha256[:16]}.jpg"))
 
 
-def payload(shop: Shop, product: Product) -> tuple[ItemPayload, str]:
+def payload(
+    shop: Shop, product: Product, listing: Listing | None = None
+) -> tuple[ItemPayload, str]:
     """The ItemPayload the shop should have for the product, and its content hash."""
     data = planning.content(product, shop, _mapping(shop, product))
     reserved = reserved_by_variant(shop.cooperative_id)
+    known = {row.variant_id: row.platform_variant_id for row in listing.variants} if listing else {}
     variants = [
         VariantPayload(
             seller_sku=v.sku,
@@ -134,6 +137,7 @@ def payload(shop: Shop, product: Product) -> tuple[ItemPayload, str]:
             width_cm=v.width_cm,
             height_cm=v.height_cm,
             barcode=v.barcode,
+            platform_variant_id=known.get(v.id, ""),
         )
         for v, row in zip(product.variants, data["variants"], strict=True)
     ]
@@ -169,20 +173,36 @@ def prepare_create(shop: Shop, product: Product) -> tuple[Listing, bool]:
 
 
 def _bind(
-    listing: Listing, product: Product, remote: RemoteItem, item: ItemPayload, digest: str
+    listing: Listing,
+    product: Product,
+    remote: RemoteItem,
+    item: ItemPayload,
+    digest: str,
+    *,
+    content_only: bool = False,
 ) -> None:
     by_sku = {v.seller_sku: v for v in remote.variants}
+    by_id = {v.platform_variant_id: v for v in remote.variants}
     wanted = {v.seller_sku: v for v in item.variants}
-    listing.variants = [
-        ListingVariant(
-            variant_id=variant.id,
-            platform_variant_id=by_sku[variant.sku].platform_variant_id,
-            price=wanted[variant.sku].price,
-            stock=wanted[variant.sku].stock,
-        )
-        for variant in product.variants
-        if variant.sku in by_sku
-    ]
+    # Rows are updated in place: replacing them would insert the new (listing, variant)
+    # before the old one is deleted. A variant the platform still has under the id we
+    # know keeps it even without our SKU (a listing linked in order, Shopee's model-less
+    # item, whose only variant carries the parent SKU).
+    known = {row.variant_id: row for row in listing.variants}
+    rows = []
+    for variant in product.variants:
+        row = known.get(variant.id)
+        there = by_sku.get(variant.sku) or (by_id.get(row.platform_variant_id) if row else None)
+        if there is None:
+            continue
+        # Not every platform's update writes price and stock (Shopee's does not): after a
+        # content update the last pushed figures stay, so the price/stock step still runs.
+        if row is None or not content_only:
+            row = row or ListingVariant(variant_id=variant.id)
+            row.price, row.stock = wanted[variant.sku].price, wanted[variant.sku].stock
+        row.platform_variant_id = there.platform_variant_id
+        rows.append(row)
+    listing.variants = rows
     listing.platform_item_id = remote.platform_item_id
     listing.status = ListingStatus.LIVE
     listing.content_hash, listing.last_error = digest, None
@@ -223,14 +243,14 @@ def push_update(shop: Shop, listing: Listing) -> None:
     """Replace the listing's content on the platform."""
     product = listing.product
     try:
-        item, digest = payload(shop, product)
+        item, digest = payload(shop, product, listing)
         remote = _call(shop, lambda c: c.update_item(str(listing.platform_item_id), item))
     except ConnectorError as exc:
         digest = planning.payload_hash(shop, product, _mapping(shop, product), create=False)
         _failed(shop, listing, "update", exc, digest)
         return
     sent = synclog.updated(item, listing.content_fields)
-    _bind(listing, product, remote, item, digest)
+    _bind(listing, product, remote, item, digest, content_only=True)
     _pushed(shop, listing, "update", item, sent, remote)
 
 

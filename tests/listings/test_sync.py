@@ -210,6 +210,30 @@ class TestPlanAndApply:
             assert remote is not None
             assert {v.seller_sku: v.price for v in remote.variants}[sku] == 135_000
 
+    def test_a_name_and_price_change_together_reach_the_platform_both(
+        self, sync_app: Flask, env: PlatformEnv, shop_id: int
+    ) -> None:
+        run_sync(sync_app, shop_id)
+        with sync_app.app_context():
+            product = db.session.scalars(select(Product).order_by(Product.id.desc())).first()
+            assert product is not None
+            product.name = "Chè Shan Tuyết Tà Xùa đặc biệt"
+            product.variants[0].price = 145_000
+            db.session.commit()
+            sku = product.variants[0].sku
+            db.session.remove()
+
+        run_sync(sync_app, shop_id)
+
+        with sync_app.app_context():
+            shop = db.session.get_one(Shop, shop_id)
+            remote = services.call(shop, lambda c: c.find_by_seller_sku(sku))
+            assert remote is not None
+            assert remote.name == "Chè Shan Tuyết Tà Xùa đặc biệt"
+            assert {v.seller_sku: v.price for v in remote.variants}[sku] == 145_000
+            assert planning.make_plan(shop).writes == 0
+            db.session.remove()
+
     def test_markup_is_rounded_to_a_thousand(self, sync_app: Flask, shop_id: int) -> None:
         with sync_app.app_context():
             shop = db.session.get_one(Shop, shop_id)

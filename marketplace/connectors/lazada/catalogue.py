@@ -63,8 +63,14 @@ def _sku(
         sku["saleProp"] = dict(variant.options)
     if variant.images:
         sku["Images"] = {"Image": [image.url for image in variant.images]}
-    if sku_ids is not None and variant.seller_sku in sku_ids:
-        sku["SkuId"] = sku_ids[variant.seller_sku]
+    if sku_ids is not None:
+        # By SellerSku, else by the id we know (SellerSku may be changed since 2023-11-15).
+        known = (
+            variant.platform_variant_id if variant.platform_variant_id in sku_ids.values() else ""
+        )
+        sku_id = sku_ids.get(variant.seller_sku) or known
+        if sku_id:
+            sku["SkuId"] = sku_id
     return sku
 
 

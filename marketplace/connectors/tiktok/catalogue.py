@@ -94,9 +94,14 @@ class CatalogueMixin(TikTokClient):
         current = self._detail(platform_item_id)
         body = convert.product_body(item, self._attribute_ids(item))
         ids = {str(s.get("seller_sku")): str(s["id"]) for s in current.get("skus") or []}
-        for sku in body["skus"]:
-            if sku["seller_sku"] in ids:
-                sku["id"] = ids[sku["seller_sku"]]
+        for sku, variant in zip(body["skus"], item.variants, strict=True):
+            # By seller_sku, else by the id we know: an SKU with an id is edited, not re-made.
+            known = (
+                variant.platform_variant_id if variant.platform_variant_id in ids.values() else ""
+            )
+            sku_id = ids.get(sku["seller_sku"]) or known
+            if sku_id:
+                sku["id"] = sku_id
         data = self._call("PUT", f"/product/202509/products/{platform_item_id}", body=body)
         result = convert.created_item(item, {"product_id": platform_item_id, **data})
         result.status = convert.PRODUCT_STATUS.get(str(current.get("status")), "pending")
