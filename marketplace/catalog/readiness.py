@@ -13,10 +13,30 @@ from marketplace.catalog.models import Product
 
 @dataclass(frozen=True)
 class Problem:
-    """Something missing, with the place that fixes it (a URL fragment on the product page)."""
+    """Something missing, with the place that fixes it: a fragment of a product page
+    (``page`` is the catalog view: the product page, or the edit form)."""
 
     message: str
     anchor: str
+    page: str = "detail"
+
+
+@dataclass(frozen=True)
+class ListingRule:
+    """What a platform requires of a listing's own fields (shopee.md, lazada.md, tiktok.md)."""
+
+    name_min: int
+    name_max: int
+    weight_required: bool = True  # shipping fees are computed from it
+    dimensions_required: bool = False
+
+
+LISTING_RULES = {
+    "shopee": ListingRule(5, 100),  # item_name_length_limit for VN
+    "lazada": ListingRule(1, 255, dimensions_required=True),  # package_* are mandatory
+    "tiktok": ListingRule(1, 255),  # package_weight is required
+    "postmart": ListingRule(1, 255, weight_required=False),
+}
 
 
 PLATFORM_TITLES = {
@@ -65,6 +85,45 @@ def photo_problems(product: Product, platform: str) -> list[Problem]:
     return problems
 
 
+def content_problems(product: Product, platform: str) -> list[Problem]:
+    """What the product's name, weights and sizes lack for the platform's listing rules."""
+    rule = LISTING_RULES.get(platform)
+    if rule is None:
+        return []
+    title = PLATFORM_TITLES.get(platform, platform)
+    problems = []
+    length = len(product.name.strip())
+    if not rule.name_min <= length <= rule.name_max:
+        message = gettext(
+            "%(platform)s needs a name of %(min)d to %(max)d characters (it has %(n)d).",
+            platform=title,
+            min=rule.name_min,
+            max=rule.name_max,
+            n=length,
+        )
+        problems.append(Problem(message, "name", "edit"))
+    for index, variant in enumerate(product.variants):
+        if rule.weight_required and not variant.weight_g:
+            message = gettext(
+                "%(platform)s needs the weight of variant %(sku)s.", platform=title, sku=variant.sku
+            )
+            problems.append(Problem(message, f"variants-{index}-weight_g", "edit"))
+        sides = (variant.length_cm, variant.width_cm, variant.height_cm)
+        if rule.dimensions_required and not all(sides):
+            message = gettext(
+                "%(platform)s needs the package size (length, width, height) of variant %(sku)s.",
+                platform=title,
+                sku=variant.sku,
+            )
+            problems.append(Problem(message, f"variants-{index}-length_cm", "edit"))
+    return problems
+
+
+def problems_for(product: Product, platform: str) -> list[Problem]:
+    """Everything our own data lacks for the platform, photos first."""
+    return photo_problems(product, platform) + content_problems(product, platform)
+
+
 def readiness(product: Product) -> dict[str, list[Problem]]:
-    """Problems per platform; an empty list means ready as far as photos go."""
-    return {name: photo_problems(product, name) for name in PLATFORM_RULES}
+    """Problems per platform; an empty list means ready as far as our own data goes."""
+    return {name: problems_for(product, name) for name in PLATFORM_RULES}

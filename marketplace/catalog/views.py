@@ -41,6 +41,7 @@ from marketplace.common.forms import choices
 from marketplace.extensions import db
 from marketplace.listings import services as shop_services
 from marketplace.listings.plan import shop_readiness
+from marketplace.listings.readiness import shop_problems
 from marketplace.listings.synclog import product_listings
 
 bp = Blueprint("catalog", __name__, url_prefix="/products")
@@ -226,13 +227,15 @@ def _add_variant_row(form: ProductForm) -> None:
 def detail(product_id: int) -> str:
     """A product with its variants and history."""
     product = _product_or_404(product_id)
+    shop_listings = product_listings(product)
     return render_template(
         "catalog/detail.html",
         product=product,
         history=services.history(product),
         readiness=readiness.readiness(product),
         platform_titles=readiness.PLATFORM_TITLES,
-        shop_listings=product_listings(product),
+        shop_listings=shop_listings,
+        shop_problems={shop.id: shop_problems(product, shop) for shop, _ in shop_listings},
     )
 
 

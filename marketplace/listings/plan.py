@@ -21,7 +21,7 @@ from marketplace.catalog.models import PhotoStatus
 from marketplace.catalog.models import Product
 from marketplace.catalog.models import ProductStatus
 from marketplace.catalog.models import Variant
-from marketplace.catalog.readiness import photo_problems
+from marketplace.catalog.readiness import problems_for
 from marketplace.common.models import utcnow
 from marketplace.extensions import db
 from marketplace.listings import backoff
@@ -184,7 +184,7 @@ def shop_readiness(shops: list[Shop], products: list[Product]) -> dict[int, dict
 
 
 def _problems(product: Product, shop: Shop, mappings: dict[int, CategoryMapping]) -> list[str]:
-    problems = [p.message for p in photo_problems(product, shop.platform)]
+    problems = [p.message for p in problems_for(product, shop.platform)]
     mapping = mappings.get(product.category_id)  # type: ignore[arg-type]
     if mapping is None:
         problems.insert(0, "category_not_mapped")

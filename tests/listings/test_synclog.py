@@ -349,7 +349,12 @@ def refuse_next_write(env: PlatformEnv, app: Flask, product_id: int, sku: str) -
 
 # What makes each platform refuse a product, the field it names, and where our link points.
 SPOIL: dict[str, tuple[Callable[[Product], Any], str, str]] = {
-    "shopee": (lambda p: setattr(p, "name", "Chè Shan Tuyết " * 8), "name", "#name"),
+    # (A name too long for Shopee no longer reaches it: readiness holds the product back.)
+    "shopee": (
+        lambda p: setattr(p, "description", "<p>Ngon</p>"),
+        "description_html",
+        "#description",
+    ),
     "lazada": (
         lambda p: setattr(p.variants[1], "weight_g", 50_000),
         "variants[1].weight_g",
