@@ -12,6 +12,7 @@ it through ``/_sandbox/...`` control endpoints (never exposed by a real platform
 from __future__ import annotations
 
 import json
+import os
 import random
 import sqlite3
 import threading
@@ -58,26 +59,35 @@ class Store:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._lock = threading.RLock()
-        db = sqlite3.connect(path, timeout=10)
-        try:
-            db.executescript(_SCHEMA)
-        finally:
-            db.close()
+        self._db: sqlite3.Connection | None = None
+        self._pid = 0
+        with self._lock:
+            self._connection().executescript(_SCHEMA)
+
+    def _connection(self) -> sqlite3.Connection:
+        # One connection per store and process, opened on first use: opening one per
+        # statement cost more than the statements. A forked process opens its own.
+        if self._db is None or self._pid != os.getpid():
+            self._db = sqlite3.connect(
+                self.path, timeout=10, isolation_level=None, check_same_thread=False
+            )
+            self._db.execute("PRAGMA journal_mode=WAL")
+            # Durable across a crash of the process, which is all a sandbox needs.
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._pid = os.getpid()
+        return self._db
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
         with self._lock:
-            db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+            db = self._connection()
+            db.execute("BEGIN IMMEDIATE")
             try:
-                db.execute("PRAGMA journal_mode=WAL")
-                db.execute("BEGIN IMMEDIATE")
                 yield db
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")
                 raise
-            finally:
-                db.close()
 
     def get(self, collection: str, key: str) -> dict[str, Any] | None:
         with self._connect() as db:
