@@ -5,7 +5,8 @@ in its own SQLite file so it survives restarts. Tests and the admin page steer
 it through ``/_sandbox/...`` control endpoints (never exposed by a real platform):
 
 * ``POST /_sandbox/clock {"advance": seconds}`` moves the sandbox's clock;
-* ``POST /_sandbox/faults {...}`` sets faults (see ``Faults``);
+* ``POST /_sandbox/faults {...}`` sets faults (see ``Faults``), including a standing
+  rate limit (``requests_per_second``) answered in the platform's own words;
 * ``POST /_sandbox/reset`` forgets everything.
 """
 
@@ -159,6 +160,10 @@ class Faults:
     timeout_share: float = 0.0  # this share of requests sleeps ``timeout_seconds``
     timeout_seconds: float = 35.0
     rate_limit_next: int = 0  # the next N requests get the platform's rate-limit answer
+    # A standing limit, 0 for none: above it a request gets the platform's rate-limit answer.
+    # A token bucket holding one second's worth, like our client's (connectors/ratelimit.py),
+    # so a client that keeps to a lower rate is never refused.
+    requests_per_second: float = 0.0
     lose_response_next_writes: int = 0  # perform the next N writes, then answer 502
     revoked: bool = False  # every token of the shop is treated as revoked
 
@@ -180,19 +185,38 @@ class Sandbox:
         self.store = Store(state_path)
         self.clock = Clock(self.store)
         self.random = random.Random(seed)  # noqa: S311 - simulation, not security
+        # The standing limit's bucket lives in memory: a restart forgives, as a platform would.
+        self._bucket_lock = threading.Lock()
+        self._tokens: float | None = None
+        self._tokens_at = 0.0
 
     @property
     def faults(self) -> Faults:
         return Faults.load(self.store)
 
     def take_rate_limit(self) -> bool:
-        """True if this request must be answered as rate-limited (spends one)."""
+        """True if this request must be answered as rate-limited (spends one of
+        ``rate_limit_next``, or finds the ``requests_per_second`` bucket empty)."""
         faults = self.faults
         if faults.rate_limit_next <= 0:
-            return False
+            return not self._take_token(faults.requests_per_second)
         faults.rate_limit_next -= 1
         faults.save(self.store)
         return True
+
+    def _take_token(self, rate: float) -> bool:
+        """Take a token from a bucket refilled at ``rate`` per second, holding at most
+        ``rate``; False when it is empty (the refused request takes nothing)."""
+        if rate <= 0:
+            return True
+        with self._bucket_lock:
+            now = time.monotonic()
+            tokens = rate if self._tokens is None else self._tokens + (now - self._tokens_at) * rate
+            self._tokens, self._tokens_at = min(rate, tokens), now
+            if self._tokens < 1:
+                return False
+            self._tokens -= 1
+            return True
 
     def take_lost_write(self) -> bool:
         """True if this write's response must be lost after the write happened."""
