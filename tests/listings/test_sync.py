@@ -188,6 +188,18 @@ class TestPlanAndApply:
         assert run_sync(sync_app, shop_id) == 0
         assert calls == []  # a resync with no change makes no call at all
 
+    def test_first_sync_makes_only_the_calls_the_platform_needs(
+        self, sync_app: Flask, env: PlatformEnv, shop_id: int, calls: list[str]
+    ) -> None:
+        run_sync(sync_app, shop_id)
+        uploads = [url for url in calls if "upload" in url]
+        batch = env.connector_cls.image_upload_batch  # each product has a photo of its own
+        assert len(uploads) == (PRODUCTS + batch - 1) // batch
+        per_create = 2 if env.name == "shopee" else 1  # add_item + init_tier_variation
+        # Beyond that, only Shopee's once-per-sync lookups: logistics channels, attribute tree.
+        once = len(calls) - len(uploads) - PRODUCTS * per_create
+        assert 0 <= once <= (2 if env.name == "shopee" else 0), calls
+
     def test_a_price_change_pushes_only_that(
         self, sync_app: Flask, env: PlatformEnv, shop_id: int, calls: list[str]
     ) -> None:
