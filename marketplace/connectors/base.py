@@ -50,6 +50,7 @@ class Connector(ABC):
     capabilities: ClassVar[frozenset[Capability]] = frozenset()
     image_rule: ClassVar[ImageRule]
     price_stock_batch: ClassVar[int] = 1  # variants per price/stock call
+    image_upload_batch: ClassVar[int] = 1  # images per upload call
     order_window_days: ClassVar[int] = 15  # longest time range one order search may cover
     # Refresh this long before the access token expires.
     refresh_margin_seconds: ClassVar[int] = 600
@@ -92,6 +93,10 @@ class Connector(ABC):
     def upload_image(self, data: bytes, filename: str) -> ImageRef:
         """Upload one image rendition (already satisfying ``image_rule``)."""
         raise NotImplementedError
+
+    def upload_images(self, images: Sequence[tuple[bytes, str]]) -> list[ImageRef]:
+        """Upload (data, filename) renditions, ``image_upload_batch`` per call; a ref each."""
+        return [self.upload_image(data, filename) for data, filename in images]
 
     def create_item(self, item: ItemPayload) -> RemoteItem:
         """Create a listing with its variants."""

@@ -15,12 +15,16 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
+from marketplace.catalog.models import Photo
 from marketplace.catalog.models import Product
 from marketplace.catalog.storage import RENDITIONS
 from marketplace.catalog.storage import get_storage
+from marketplace.connectors import registry
 from marketplace.connectors.base import Connector
 from marketplace.connectors.errors import ConnectorError
+from marketplace.connectors.errors import Rejected
 from marketplace.connectors.types import ImageRef
 from marketplace.connectors.types import ItemPayload
 from marketplace.connectors.types import PriceStock
@@ -113,6 +117,42 @@ def _image_refs(shop: Shop, hashes: list[str]) -> list[ImageRef]:
     return refs
 
 
+def image_batches(shop: Shop, product_ids: list[int]) -> list[list[str]]:
+    """The renditions these products need that the shop lacks, cut to the platform's upload
+    batch; none when it takes one image per call (each create uploads its own then)."""
+    size = registry.get_connector(shop.platform).image_upload_batch
+    if size <= 1 or not product_ids:
+        return []
+    products = db.session.scalars(
+        select(Product)
+        .where(Product.id.in_(product_ids))
+        .options(selectinload(Product.photos).selectinload(Photo.renditions))
+    )
+    wanted = dict.fromkeys(h for p in products for h in planning.image_hashes(p, shop.platform))
+    known = set(
+        db.session.scalars(select(PlatformImage.sha256).where(PlatformImage.shop_id == shop.id))
+    )
+    missing = [h for h in wanted if h not in known]
+    return [missing[i : i + size] for i in range(0, len(missing), size)]
+
+
+def upload_images(shop: Shop, hashes: list[str]) -> None:
+    """Upload one batch of renditions and remember them. A refused batch is left to the
+    creates, which upload one at a time and so fail only the product whose image it is."""
+    storage = get_storage()
+    files = [(storage.get(RENDITIONS, sha256), f"{sha256[:16]}.jpg") for sha256 in hashes]
+    try:
+        refs = _call(shop, lambda connector: connector.upload_images(files))
+    except Rejected as exc:
+        log.warning("shop %r refused a batch of %d images: %s", shop.id, len(hashes), exc)
+        return
+    for sha256, ref in zip(hashes, refs, strict=True):
+        db.session.add(
+            PlatformImage(shop_id=shop.id, sha256=sha256, platform_id=ref.platform_id, url=ref.url)
+        )
+    db.session.flush()
+
+
 def _upload(shop: Shop, sha256: str) -> ImageRef:
     data = get_storage().get(RENDITIONS, sha256)
     return _call(shop, lambda connector: connector.upload_image(data, f"{sha256[:16]}.jpg"))
@@ -151,7 +191,9 @@ def payload(
         attributes=data["attributes"],
         # A cooperative's own brand is rarely registered with the platform: list it
         # without a brand rather than have the platform refuse the product.
-        brand=data["brand"] if data["brand"] in brand_names(shop, data["category_id"]) else "",
+        brand=data["brand"]
+        if data["brand"] and data["brand"] in brand_names(shop, data["category_id"])
+        else "",
         weight_g=next((v.weight_g for v in product.variants if v.weight_g), None),
     )
     return item, planning.content_hash(data)

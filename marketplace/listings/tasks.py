@@ -73,6 +73,9 @@ def run(shop: Shop) -> int:
     """Apply the current plan step by step, committing after each; returns the writes made."""
     current = planning.make_plan(shop)
     total, done = max(1, current.writes), 0
+    for hashes in sync.image_batches(shop, current.creates):
+        sync.upload_images(shop, hashes)  # where a platform takes several images per call
+        db.session.commit()
     for product_id in current.creates:
         listing, resumed = sync.prepare_create(shop, db.session.get_one(Product, product_id))
         db.session.commit()  # the pending binding exists before the platform hears of it

@@ -5,13 +5,15 @@ in its own SQLite file so it survives restarts. Tests and the admin page steer
 it through ``/_sandbox/...`` control endpoints (never exposed by a real platform):
 
 * ``POST /_sandbox/clock {"advance": seconds}`` moves the sandbox's clock;
-* ``POST /_sandbox/faults {...}`` sets faults (see ``Faults``);
+* ``POST /_sandbox/faults {...}`` sets faults (see ``Faults``), including a standing
+  rate limit (``requests_per_second``) answered in the platform's own words;
 * ``POST /_sandbox/reset`` forgets everything.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import random
 import sqlite3
 import threading
@@ -61,26 +63,35 @@ class Store:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._lock = threading.RLock()
-        db = sqlite3.connect(path, timeout=10)
-        try:
-            db.executescript(_SCHEMA)
-        finally:
-            db.close()
+        self._db: sqlite3.Connection | None = None
+        self._pid = 0
+        with self._lock:
+            self._connection().executescript(_SCHEMA)
+
+    def _connection(self) -> sqlite3.Connection:
+        # One connection per store and process, opened on first use: opening one per
+        # statement cost more than the statements. A forked process opens its own.
+        if self._db is None or self._pid != os.getpid():
+            self._db = sqlite3.connect(
+                self.path, timeout=10, isolation_level=None, check_same_thread=False
+            )
+            self._db.execute("PRAGMA journal_mode=WAL")
+            # Durable across a crash of the process, which is all a sandbox needs.
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._pid = os.getpid()
+        return self._db
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
         with self._lock:
-            db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+            db = self._connection()
+            db.execute("BEGIN IMMEDIATE")
             try:
-                db.execute("PRAGMA journal_mode=WAL")
-                db.execute("BEGIN IMMEDIATE")
                 yield db
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")
                 raise
-            finally:
-                db.close()
 
     def get(self, collection: str, key: str) -> dict[str, Any] | None:
         with self._connect() as db:
@@ -152,6 +163,10 @@ class Faults:
     timeout_share: float = 0.0  # this share of requests sleeps ``timeout_seconds``
     timeout_seconds: float = 35.0
     rate_limit_next: int = 0  # the next N requests get the platform's rate-limit answer
+    # A standing limit, 0 for none: above it a request gets the platform's rate-limit answer.
+    # A token bucket holding one second's worth, like our client's (connectors/ratelimit.py),
+    # so a client that keeps to a lower rate is never refused.
+    requests_per_second: float = 0.0
     lose_response_next_writes: int = 0  # perform the next N writes, then answer 502
     revoked: bool = False  # every token of the shop is treated as revoked
 
@@ -173,19 +188,38 @@ class Sandbox:
         self.store = Store(state_path)
         self.clock = Clock(self.store)
         self.random = random.Random(seed)  # noqa: S311 - simulation, not security
+        # The standing limit's bucket lives in memory: a restart forgives, as a platform would.
+        self._bucket_lock = threading.Lock()
+        self._tokens: float | None = None
+        self._tokens_at = 0.0
 
     @property
     def faults(self) -> Faults:
         return Faults.load(self.store)
 
     def take_rate_limit(self) -> bool:
-        """True if this request must be answered as rate-limited (spends one)."""
+        """True if this request must be answered as rate-limited (spends one of
+        ``rate_limit_next``, or finds the ``requests_per_second`` bucket empty)."""
         faults = self.faults
         if faults.rate_limit_next <= 0:
-            return False
+            return not self._take_token(faults.requests_per_second)
         faults.rate_limit_next -= 1
         faults.save(self.store)
         return True
+
+    def _take_token(self, rate: float) -> bool:
+        """Take a token from a bucket refilled at ``rate`` per second, holding at most
+        ``rate``; False when it is empty (the refused request takes nothing)."""
+        if rate <= 0:
+            return True
+        with self._bucket_lock:
+            now = time.monotonic()
+            tokens = rate if self._tokens is None else self._tokens + (now - self._tokens_at) * rate
+            self._tokens, self._tokens_at = min(rate, tokens), now
+            if self._tokens < 1:
+                return False
+            self._tokens -= 1
+            return True
 
     def take_lost_write(self) -> bool:
         """True if this write's response must be lost after the write happened."""

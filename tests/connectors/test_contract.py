@@ -114,6 +114,17 @@ class TestCatalogue:
         assert listed["image"].platform_id
         assert listed["image"].url
 
+    def test_upload_images_gives_a_ref_each_in_as_few_calls_as_allowed(
+        self, connector: Connector
+    ) -> None:
+        photos = [(jpeg(600, (40 * n, 90, 60)), f"batch-{n}.jpg") for n in range(3)]
+        before = connector.http.calls
+        refs = connector.upload_images(photos)
+        assert len({ref.platform_id for ref in refs}) == 3
+        assert all(ref.url for ref in refs)
+        batch = connector.image_upload_batch
+        assert connector.http.calls - before == (len(photos) + batch - 1) // batch
+
     def test_create_returns_every_variant(self, listed: dict[str, Any]) -> None:
         item = listed["item"]
         assert item.platform_item_id

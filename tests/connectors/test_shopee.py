@@ -371,6 +371,28 @@ class TestCatalogue:
             assert found.platform_item_id == item.platform_item_id
         assert shop.find_by_seller_sku("NOPE") is None
 
+    def test_a_create_is_two_calls_and_reads_nothing_back(self, shop: ShopeeConnector) -> None:
+        image = shop.upload_image(jpeg(), "tea.jpg")
+        shop.create_item(payload(image, sku="FIRST"))  # learns the channels and attribute tree
+        before = shop.http.calls
+        item = shop.create_item(payload(image, sku="SECOND", variants=3))
+        assert shop.http.calls - before == 2  # add_item + init_tier_variation, nothing else
+        assert shop.find_by_seller_sku("SECOND") == item  # the ids are the platform's
+
+    def test_images_upload_eight_to_a_call(self, shop: ShopeeConnector) -> None:
+        photos = [jpeg(600, (20 * n, 120, 60)) for n in range(10)]
+        before = shop.http.calls
+        refs = shop.upload_images([(data, f"p{n}.jpg") for n, data in enumerate(photos)])
+        assert shop.http.calls - before == 2  # "less than 9" files per call (§5.1)
+        assert len({ref.platform_id for ref in refs}) == 10
+        assert [requests.get(ref.url, timeout=10).content for ref in refs] == photos
+
+    def test_a_refused_file_refuses_its_batch(self, shop: ShopeeConnector) -> None:
+        with pytest.raises(Rejected) as caught:
+            shop.upload_images([(jpeg(), "a.jpg"), (b"GIF89a not a photo", "b.jpg")])
+        assert caught.value.field == "images"
+        assert "JPG, JPEG or PNG" in caught.value.message
+
     def test_single_variant_item(self, shop: ShopeeConnector) -> None:
         image = shop.upload_image(jpeg(), "tea.jpg")
         one = payload(image, sku="ONE", variants=1)

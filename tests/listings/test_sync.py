@@ -14,6 +14,8 @@ from sqlalchemy import select
 from marketplace import jobs
 from marketplace.catalog import photos
 from marketplace.catalog.models import Product
+from marketplace.catalog.storage import RENDITIONS
+from marketplace.catalog.storage import get_storage
 from marketplace.connectors.http import HttpClient
 from marketplace.extensions import db
 from marketplace.extensions import rq
@@ -188,6 +190,18 @@ class TestPlanAndApply:
         assert run_sync(sync_app, shop_id) == 0
         assert calls == []  # a resync with no change makes no call at all
 
+    def test_first_sync_makes_only_the_calls_the_platform_needs(
+        self, sync_app: Flask, env: PlatformEnv, shop_id: int, calls: list[str]
+    ) -> None:
+        run_sync(sync_app, shop_id)
+        uploads = [url for url in calls if "upload" in url]
+        batch = env.connector_cls.image_upload_batch  # each product has a photo of its own
+        assert len(uploads) == (PRODUCTS + batch - 1) // batch
+        per_create = 2 if env.name == "shopee" else 1  # add_item + init_tier_variation
+        # Beyond that, only Shopee's once-per-sync lookups: logistics channels, attribute tree.
+        once = len(calls) - len(uploads) - PRODUCTS * per_create
+        assert 0 <= once <= (2 if env.name == "shopee" else 0), calls
+
     def test_a_price_change_pushes_only_that(
         self, sync_app: Flask, env: PlatformEnv, shop_id: int, calls: list[str]
     ) -> None:
@@ -283,6 +297,39 @@ class TestNoDuplicates:
             skus = [lst.seller_sku for lst in listings]
         for sku in skus:
             assert remote_count(env, sync_app, shop_id, sku) == 1, sku
+
+
+class TestImages:
+    def test_a_refused_image_fails_only_its_product(
+        self, sync_app: Flask, env: PlatformEnv, shop_id: int
+    ) -> None:
+        with sync_app.app_context():
+            shop = db.session.get_one(Shop, shop_id)
+            first = db.session.scalars(
+                select(Product)
+                .where(Product.cooperative_id == shop.cooperative_id)
+                .order_by(Product.id)
+            ).first()
+            assert first is not None
+            rendition = planning.image_hashes(first, env.name)[0]
+            damaged = get_storage().local_path(RENDITIONS, rendition)
+            assert damaged is not None
+            damaged.write_bytes(b"GIF89a, not a photo any platform takes")
+            sku = planning.seller_sku(first)
+            db.session.remove()
+        assert run_sync(sync_app, shop_id) == PRODUCTS  # the batch upload fails, then the one
+        with sync_app.app_context():
+            listings = {
+                lst.seller_sku: lst
+                for lst in db.session.scalars(select(Listing).where(Listing.shop_id == shop_id))
+            }
+            assert listings.pop(sku).status == ListingStatus.FAILED
+            assert {lst.status for lst in listings.values()} == {ListingStatus.LIVE}
+            event = db.session.scalars(
+                select(SyncEvent).where(SyncEvent.shop_id == shop_id, SyncEvent.outcome != "ok")
+            ).one()
+            assert event.message.startswith("Sàn từ chối: ")
+            db.session.remove()
 
 
 class TestOneSyncAtATime:

@@ -33,6 +33,21 @@ class TestSandboxCommon:
         assert [sandbox.take_rate_limit() for _ in range(3)] == [True, True, False]
         assert Faults.load(sandbox.store).rate_limit_next == 0
 
+    def test_a_standing_rate_limit_holds_one_seconds_worth(self, tmp_path: Path) -> None:
+        app = make_sandbox_app("shopee", str(tmp_path / "shopee.db"))
+        client = app.test_client()
+        answer = client.post("/_sandbox/faults", json={"requests_per_second": 4})
+        assert answer.get_json()["requests_per_second"] == 4
+        sandbox = app.extensions["sandbox"]
+        started = time.monotonic()
+        refused = [sandbox.take_rate_limit() for _ in range(6)]
+        if time.monotonic() - started < 0.2:  # else the bucket refilled on a slow machine
+            assert refused == [False] * 4 + [True] * 2
+        time.sleep(0.3)  # a little over one request's worth comes back
+        assert sandbox.take_rate_limit() is False
+        client.post("/_sandbox/faults", json={"requests_per_second": 0})
+        assert not any(sandbox.take_rate_limit() for _ in range(20))
+
     def test_error_share_answers_5xx_and_reset_forgets(self, tmp_path: Path) -> None:
         app = make_sandbox_app("tiktok", str(tmp_path / "tiktok.db"))
 

@@ -6,9 +6,11 @@ from collections.abc import Sequence
 
 from marketplace.connectors.errors import NotFound
 from marketplace.connectors.errors import Rejected
+from marketplace.connectors.shopee.catalogue_read import ITEM_STATUS
 from marketplace.connectors.shopee.catalogue_read import CatalogueReadMixin
 from marketplace.connectors.shopee.categories import CategoriesMixin
 from marketplace.connectors.shopee.client import Json
+from marketplace.connectors.shopee.client import chunks
 from marketplace.connectors.shopee.payload import dimension
 from marketplace.connectors.shopee.payload import html_to_text
 from marketplace.connectors.shopee.payload import is_single
@@ -20,9 +22,11 @@ from marketplace.connectors.shopee.wire import short_code
 from marketplace.connectors.types import ImageRef
 from marketplace.connectors.types import ItemPayload
 from marketplace.connectors.types import RemoteItem
+from marketplace.connectors.types import RemoteVariant
 from marketplace.connectors.types import VariantPayload
 
 NO_BRAND = {"brand_id": 0, "original_brand_name": "NoBrand"}  # brand_id 0 (§5.1)
+IMAGE_BATCH = 8  # upload_image: the field ``image`` repeated, "less than 9" files (§5.1)
 
 
 class CatalogueWriteMixin(CatalogueReadMixin, CategoriesMixin):
@@ -30,18 +34,22 @@ class CatalogueWriteMixin(CatalogueReadMixin, CategoriesMixin):
 
     def upload_image(self, data: bytes, filename: str) -> ImageRef:
         """media_space/upload_image: public sign, multipart field ``image`` (§5.1)."""
-        mime = "image/png" if filename.lower().endswith(".png") else "image/jpeg"
-        answer = self._call(
-            "POST",
-            "/api/v2/media_space/upload_image",
-            files=[("image", (filename, data, mime))],
-            shop=False,
-        )
-        info = (answer.get("response") or {}).get("image_info") or {}
-        urls = info.get("image_url_list") or [{}]
-        return ImageRef(platform_id=str(info["image_id"]), url=str(urls[0].get("image_url", "")))
+        return self.upload_images([(data, filename)])[0]
+
+    def upload_images(self, images: Sequence[tuple[bytes, str]]) -> list[ImageRef]:
+        """upload_image with up to ``IMAGE_BATCH`` files per call; a refused file refuses
+        the whole call (the caller uploads one by one to learn which)."""
+        refs: list[ImageRef] = []
+        for chunk in chunks(list(images), IMAGE_BATCH):
+            files = [("image", (name, data, _mime(name))) for data, name in chunk]
+            answer = self._call("POST", "/api/v2/media_space/upload_image", files=files, shop=False)
+            refs += _image_refs(answer.get("response") or {}, len(chunk))
+        return refs
 
     def _channels(self) -> list[Json]:
+        return [dict(c) for c in self._remembered("channels", "", self._usable_channels)]
+
+    def _usable_channels(self) -> list[Json]:
         channels = self._get("/api/v2/logistics/get_channel_list").get("logistics_channel_list")
         usable = [
             {"logistic_id": c["logistics_channel_id"], "enabled": True}
@@ -55,13 +63,15 @@ class CatalogueWriteMixin(CatalogueReadMixin, CategoriesMixin):
     def _attribute_list(self, category_id: str, wanted: dict[str, str]) -> list[Json]:
         if not wanted:
             return []
-        tree = self._attribute_tree(category_id)
+        tree = self._remembered(
+            "attribute_tree", category_id, lambda: self._attribute_tree(category_id)
+        )
         return [_attribute(tree, key, value) for key, value in wanted.items()]
 
     def _brand(self, category_id: str, wanted: str) -> Json:
         if not wanted:
             return dict(NO_BRAND)
-        for brand in self.brands(category_id):
+        for brand in self._remembered("brands", category_id, lambda: self.brands(category_id)):
             if wanted in (brand.platform_id, brand.name):
                 return {"brand_id": int(brand.platform_id), "original_brand_name": brand.name}
         raise Rejected(f"brand {wanted!r} is not allowed in this category", field="brand")
@@ -90,18 +100,39 @@ class CatalogueWriteMixin(CatalogueReadMixin, CategoriesMixin):
         return body
 
     def create_item(self, item: ItemPayload) -> RemoteItem:
-        """add_item, then init_tier_variation for the models (§5.1, §5.3)."""
-        item_id = self._add_item(item)
-        if not is_single(item):
-            self._init_models(item_id, item.variants)
+        """add_item, then init_tier_variation for the models (§5.1, §5.3).
+
+        Their answers hold the item's status and the models' ids, so nothing is read back,
+        unless an earlier attempt had made the item or its models already.
+        """
+        item_id, added = self._add_item(item)
+        if is_single(item):
+            models: dict[str, str] | None = {item.variants[0].seller_sku: "0"}  # §5.1
+        else:
+            models = self._init_models(item_id, item.variants)
+        if added is None or models is None:
+            return self._read_back(item_id)
+        return RemoteItem(
+            platform_item_id=item_id,
+            seller_sku=item.seller_sku,
+            name=item.name,
+            status=ITEM_STATUS.get(str(added.get("item_status")), "pending"),
+            variants=[
+                RemoteVariant(v.seller_sku, models[v.seller_sku], v.price, v.stock)
+                for v in item.variants
+            ],
+        )
+
+    def _read_back(self, item_id: str) -> RemoteItem:
         found = self._remote_items([item_id])
         if not found:
             raise NotFound(f"item {item_id} vanished after creation", platform=PLATFORM)
         return found[0]
 
-    def _add_item(self, item: ItemPayload) -> str:
+    def _add_item(self, item: ItemPayload) -> tuple[str, Json | None]:
+        """The new item's id and add_item's answer; None for an item adopted instead."""
         try:
-            return str(self._post("/api/v2/product/add_item", self._item_body(item))["item_id"])
+            added = self._post("/api/v2/product/add_item", self._item_body(item))
         except Rejected as exc:
             # A lost answer to an earlier attempt leaves the item behind: adopt it.
             if short_code(exc.code) != "error_item_sku_duplicate":
@@ -109,9 +140,14 @@ class CatalogueWriteMixin(CatalogueReadMixin, CategoriesMixin):
             existing = self.find_by_seller_sku(item.seller_sku)
             if existing is None or existing.seller_sku != item.seller_sku:
                 raise
-            return existing.platform_item_id
+            return existing.platform_item_id, None
+        return str(added["item_id"]), added
 
-    def _init_models(self, item_id: str, variants: Sequence[VariantPayload]) -> None:
+    def _init_models(
+        self, item_id: str, variants: Sequence[VariantPayload]
+    ) -> dict[str, str] | None:
+        """Model id by model SKU from the answer; None when the models were there already
+        or the answer does not name every one."""
         tier_list, indexes = tiers(variants)
         models = [
             {
@@ -124,12 +160,17 @@ class CatalogueWriteMixin(CatalogueReadMixin, CategoriesMixin):
         ]
         body = {"item_id": int(item_id), "tier_variation": tier_list, "model": models}
         try:
-            self._post("/api/v2/product/init_tier_variation", body)
+            answer = self._post("/api/v2/product/init_tier_variation", body)
         except Rejected as exc:
             # UNVERIFIED (shopee.md §5.3): the sandbox answers error_tier_variation_exists
             # when models exist already (an earlier attempt's answer was lost).
             if short_code(exc.code) != "error_tier_variation_exists":
                 raise
+            return None
+        # UNVERIFIED (shopee.md §5.3): the answer lists the new models with model_id and
+        # model_sku, as the sandbox does; without them we read the item back.
+        ids = {str(m.get("model_sku")): str(m["model_id"]) for m in answer.get("model") or []}
+        return ids if all(v.seller_sku in ids for v in variants) else None
 
     def update_item(self, platform_item_id: str, item: ItemPayload) -> RemoteItem:
         body = self._item_body(item)
@@ -156,6 +197,31 @@ class CatalogueWriteMixin(CatalogueReadMixin, CategoriesMixin):
 
     def relist(self, platform_item_id: str) -> None:
         self._unlist(platform_item_id, False)
+
+
+def _mime(filename: str) -> str:
+    return "image/png" if filename.lower().endswith(".png") else "image/jpeg"
+
+
+def _image_refs(response: Json, count: int) -> list[ImageRef]:
+    """One ref per uploaded file, from image_info_list (by index) or, for one file, image_info."""
+    entries = sorted(response.get("image_info_list") or [], key=lambda e: int(e.get("id") or 0))
+    if not entries and count == 1:
+        entries = [{"image_info": response.get("image_info") or {}}]
+    for entry in entries:
+        if entry.get("error"):
+            reason = f"{entry['error']}: {entry.get('message') or ''}"
+            raise Rejected(reason, field="images", code=str(entry["error"]), platform=PLATFORM)
+    if len(entries) != count:
+        raise Rejected(f"{len(entries)} images in the answer for {count}", platform=PLATFORM)
+    refs = []
+    for entry in entries:
+        info = entry.get("image_info") or {}
+        urls = info.get("image_url_list") or [{}]
+        refs.append(
+            ImageRef(platform_id=str(info["image_id"]), url=str(urls[0].get("image_url", "")))
+        )
+    return refs
 
 
 def _attribute(tree: list[Json], key: str, value: str) -> Json:

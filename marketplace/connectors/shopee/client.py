@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from collections.abc import Sequence
 from datetime import UTC
 from datetime import datetime
 from typing import Any
+from typing import TypeVar
 
 import requests
 
@@ -17,6 +20,11 @@ from marketplace.connectors.types import TokenSet
 
 Json = dict[str, Any]
 Files = list[tuple[str, tuple[str, bytes, str]]]
+T = TypeVar("T")
+# Logistics channels, attribute trees and brand lists change rarely, and every add_item
+# needs them: kept this long in the process, they cost a few calls per sync, not per item.
+MEMO_SECONDS = 600.0
+_memo: dict[tuple[str, ...], tuple[float, Any]] = {}
 
 
 def utc(seconds: Any) -> datetime:
@@ -44,6 +52,21 @@ class ShopeeClient(Connector):
             params["shop_id"] = str(tokens.shop_id)
         params["sign"] = sign(self.app.app_secret, path, params)[1]
         return params
+
+    def _remembered(self, what: str, key: str, fetch: Callable[[], T]) -> T:
+        """``fetch()``, or its answer from the last ``MEMO_SECONDS`` for this app and shop.
+
+        A failed fetch is not remembered, so a shop that fixes its setup is seen at once.
+        """
+        shop = str(self.tokens.shop_id) if self.tokens else ""
+        full = (what, self.app.base_url, str(self.app.app_key), shop, key)
+        now = time.monotonic()
+        hit = _memo.get(full)
+        if hit is not None and hit[0] > now:
+            return hit[1]
+        value = fetch()
+        _memo[full] = (now + MEMO_SECONDS, value)
+        return value
 
     def _tokens(self) -> TokenSet:
         if self.tokens is None:

@@ -11,6 +11,7 @@ from marketplace.connectors.shopee.catalogue_read import BASE_INFO_BATCH
 from marketplace.connectors.shopee.catalogue_read import ITEM_PAGE
 from marketplace.connectors.shopee.catalogue_read import ITEM_STATUS
 from marketplace.connectors.shopee.catalogue_read import LISTED_STATUSES
+from marketplace.connectors.shopee.catalogue_write import IMAGE_BATCH
 from marketplace.connectors.shopee.catalogue_write import CatalogueWriteMixin
 from marketplace.connectors.shopee.client import Json
 from marketplace.connectors.shopee.orders import DETAIL_FIELDS
@@ -35,6 +36,7 @@ class ShopeeConnector(AuthMixin, CatalogueWriteMixin, PriceStockMixin, OrdersMix
     capabilities = API_CAPABILITIES
     image_rule = PLATFORM_RULES["shopee"]
     price_stock_batch = MODEL_BATCH
+    image_upload_batch = IMAGE_BATCH
     order_window_days = 15
 
 

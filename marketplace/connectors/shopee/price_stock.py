@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from marketplace.connectors.errors import NotFound
 from marketplace.connectors.errors import Rejected
@@ -60,7 +61,7 @@ class PriceStockMixin(ShopeeClient):
             self._read_items(chunk, seen)
         for item_id in dict.fromkeys(v.platform_item_id for v in variants if _model(v) != "0"):
             self._read_models(item_id, seen)
-        return [seen.get((v.platform_item_id, _model(v))) for v in variants]
+        return [_as_asked(seen.get((v.platform_item_id, _model(v))), v) for v in variants]
 
     def _read_items(
         self, item_ids: Sequence[str], seen: dict[tuple[str, str], RemoteVariant]
@@ -80,6 +81,14 @@ class PriceStockMixin(ShopeeClient):
         for model in answer.get("model") or []:
             model_id = str(model["model_id"])
             seen[(item_id, model_id)] = _seen(model, str(model.get("model_sku") or ""), model_id)
+
+
+def _as_asked(found: RemoteVariant | None, ref: VariantRef) -> RemoteVariant | None:
+    """A model-less item keeps only the parent SKU (``item_sku``); its one variant is the
+    one we asked about, under the SKU our catalogue (and ``create_item``) gives it."""
+    if found is None or _model(ref) != "0":
+        return found
+    return replace(found, seller_sku=ref.seller_sku)
 
 
 def _model(variant: VariantRef) -> str:

@@ -23,6 +23,7 @@ from marketplace.sandbox.shopee.product_base import check_price
 from marketplace.sandbox.shopee.product_base import check_sku
 from marketplace.sandbox.shopee.product_base import check_stock
 from marketplace.sandbox.shopee.product_base import find_item
+from marketplace.sandbox.shopee.product_base import item_count
 from marketplace.sandbox.shopee.product_base import price_info
 from marketplace.sandbox.shopee.product_base import save_item
 from marketplace.sandbox.shopee.product_base import shop_items
@@ -88,7 +89,7 @@ def add_item() -> Response:
         raise ApiError("error_param", "Wrong parameters, detail: item_status is invalid.")
     sku = str(data.get("item_sku") or "")
     check_sku(caller.shop_id, sku)
-    if len(shop_items(caller.shop_id)) >= seed.LIMITS["item_count_limit"]["max_limit"]:
+    if item_count(caller.shop_id) >= seed.LIMITS["item_count_limit"]["max_limit"]:
         raise ApiError("error_reach_shop_item_limit", "The shop has reached its item limit.")
     item = _new_item(caller, data, price, stock, status, sku)
     echo = {k: v for k, v in item.items() if k not in ("shop_id", "model", "tier_variation")}
@@ -124,7 +125,7 @@ def _new_item(caller: Caller, data: Json, price: float, stock: int, status: str,
         "tier_variation": [],
         "model": [],
     }
-    sandbox.store.put("items", str(item_id), item)
+    save_item(item, new=True)
     return item
 
 

@@ -22,7 +22,7 @@ from marketplace.sandbox.shopee.product_base import check_stock
 from marketplace.sandbox.shopee.product_base import find_item
 from marketplace.sandbox.shopee.product_base import model_view
 from marketplace.sandbox.shopee.product_base import save_item
-from marketplace.sandbox.shopee.product_base import skus_in_use
+from marketplace.sandbox.shopee.product_base import sku_owner
 from marketplace.sandbox.shopee.product_base import written
 
 MAX_TIERS = 2  # §5.3
@@ -77,7 +77,7 @@ def _check_tiers(tiers: list[Json]) -> None:
 
 def _new_models(caller: Caller, item: Json, tiers: list[Json], entries: list[Json]) -> list[Json]:
     """The request's models, checked for tier_index and SKU clashes, with new model ids."""
-    used = skus_in_use(caller.shop_id, item["item_id"]) | {item.get("item_sku", "")}
+    used = {item.get("item_sku", "")}
     seen_index: set[tuple[int, ...]] = set()
     models: list[Json] = []
     for entry in entries:
@@ -85,7 +85,7 @@ def _new_models(caller: Caller, item: Json, tiers: list[Json], entries: list[Jso
         _check_index(index, tiers, seen_index)
         seen_index.add(index)
         sku = str(entry.get("model_sku") or "")
-        if sku and sku in used:
+        if sku and (sku in used or sku_owner(caller.shop_id, sku) not in (None, item["item_id"])):
             raise ApiError(
                 "product.error_item_sku_duplicate", f"model_sku {sku} already exists in this shop."
             )

@@ -41,29 +41,59 @@ def find_item(caller: Caller, item_id: Any) -> Json:
     return item
 
 
-def save_item(item: Json) -> None:
-    """Stamp update_time and store the item."""
+def save_item(item: Json, *, new: bool = False) -> None:
+    """Stamp update_time, store the item, and point the shop's SKU index at it."""
     sandbox = current_sandbox()
+    shop_id = item["shop_id"]
+    if new:
+        count = item_count(shop_id)  # the index is built before the new item is stored
+        sandbox.store.put("shop_catalogue", str(shop_id), {"items": count + 1})
     item["update_time"] = int(sandbox.clock.now())
     sandbox.store.put("items", str(item["item_id"]), item)
+    for sku in item_skus(item):
+        sandbox.store.put("sku_index", f"{shop_id}:{sku}", {"item_id": item["item_id"]})
 
 
-def skus_in_use(shop_id: int, except_item: int = 0) -> set[str]:
-    """Item and model SKUs of the shop's live items, but ``except_item``'s."""
-    skus: set[str] = set()
-    for item in shop_items(shop_id):
-        if item["item_status"] not in LIVE_STATUSES or item["item_id"] == except_item:
-            continue
-        skus |= {s for s in [item.get("item_sku", "")] if s}
-        skus |= {m["model_sku"] for m in item.get("model", []) if m.get("model_sku")}
-    return skus
+def item_skus(item: Json) -> set[str]:
+    """The item's own SKU and its models'."""
+    skus = {str(item.get("item_sku") or "")} | {m.get("model_sku") or "" for m in item["model"]}
+    return skus - {""}
+
+
+def item_count(shop_id: int) -> int:
+    """How many items the shop has, deleted ones included.
+
+    The count and the SKU index are built from the shop's items the first time (a store
+    from before them); checking a SKU then reads one document, not the whole shop.
+    """
+    store = current_sandbox().store
+    doc = store.get("shop_catalogue", str(shop_id))
+    if doc is None:
+        items = shop_items(shop_id)
+        for item in items:
+            for sku in item_skus(item):
+                store.put("sku_index", f"{shop_id}:{sku}", {"item_id": item["item_id"]})
+        doc = {"items": len(items)}
+        store.put("shop_catalogue", str(shop_id), doc)
+    return int(doc["items"])
+
+
+def sku_owner(shop_id: int, sku: str) -> int | None:
+    """The live item of the shop that carries ``sku``, if any."""
+    item_count(shop_id)  # builds the index of an older store
+    store = current_sandbox().store
+    entry = store.get("sku_index", f"{shop_id}:{sku}")
+    item = store.get("items", str(entry["item_id"])) if entry else None
+    if item is None or item["item_status"] not in LIVE_STATUSES or sku not in item_skus(item):
+        return None  # gone, deleted, or the SKU moved on
+    return int(item["item_id"])
 
 
 def check_sku(shop_id: int, sku: str, except_item: int = 0) -> None:
     """Refuse a seller SKU another live item of the shop already uses."""
     # UNVERIFIED (shopee.md §5.2): Shopee documents no SKU uniqueness; the sandbox enforces
     # one seller SKU per shop with "product.error_item_sku_duplicate".
-    if sku and sku in skus_in_use(shop_id, except_item):
+    if sku and sku_owner(shop_id, sku) not in (None, except_item):
         raise ApiError(
             "product.error_item_sku_duplicate", f"item_sku {sku} already exists in this shop."
         )

@@ -1,0 +1,71 @@
+"""The naive way to list a catalogue, for bench/sync.py to measure beside ours.
+
+Per product: upload each of its photos (no dedupe: the label shared by every product
+goes up again each time), create the listing, then one price/stock write per variant
+(the "per SKU" loop people write first). Same connector, same HTTP layer, same shared
+rate limiter as the real sync, so the calls and seconds compare like for like.
+"""
+
+from __future__ import annotations
+
+from marketplace.catalog.models import Product
+from marketplace.catalog.storage import RENDITIONS
+from marketplace.catalog.storage import get_storage
+from marketplace.connectors.types import ItemPayload
+from marketplace.connectors.types import PriceStock
+from marketplace.connectors.types import VariantPayload
+from marketplace.listings import plan as planning
+from marketplace.listings import services
+from marketplace.listings.mapping import mappings
+from marketplace.listings.models import Shop
+
+PREFIX = "NAIVE-"  # its own SKUs, so it never collides with the listings the sync made
+
+
+def list_naively(shop: Shop, products: list[Product]) -> int:
+    """List every product the naive way; returns how many were listed."""
+    connector = services.build_connector(shop.platform, shop)
+    mapping = mappings(shop)
+    storage = get_storage()
+    for product in products:
+        data = planning.content(product, shop, mapping[product.category_id])  # type: ignore[index]
+        images = [
+            connector.upload_image(storage.get(RENDITIONS, sha256), f"{sha256[:16]}.jpg")
+            for sha256 in data["images"]
+        ]
+        item = connector.create_item(
+            ItemPayload(
+                seller_sku=PREFIX + data["seller_sku"],
+                name=data["name"],
+                description_html=data["description_html"],
+                category_id=data["category_id"],
+                images=images,
+                attributes=data["attributes"],
+                brand="",
+                weight_g=product.variants[0].weight_g,
+                variants=[
+                    VariantPayload(
+                        seller_sku=PREFIX + v.sku,
+                        price=planning.shop_price(shop, v.price),
+                        stock=planning.available_stock(shop, v),
+                        options=row["options"],
+                        weight_g=v.weight_g,
+                        length_cm=v.length_cm,
+                        width_cm=v.width_cm,
+                        height_cm=v.height_cm,
+                    )
+                    for v, row in zip(product.variants, data["variants"], strict=True)
+                ],
+            )
+        )
+        for remote in item.variants:  # one write per SKU
+            variant = next(v for v in product.variants if PREFIX + v.sku == remote.seller_sku)
+            update = PriceStock(
+                item.platform_item_id,
+                remote.platform_variant_id,
+                remote.seller_sku,
+                planning.shop_price(shop, variant.price),
+                planning.available_stock(shop, variant),
+            )
+            connector.update_price_stock([update])
+    return len(products)
