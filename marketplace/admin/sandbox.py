@@ -10,6 +10,7 @@ from flask import current_app
 from flask import flash
 from flask import redirect
 from flask import render_template
+from flask import request
 from flask import url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
@@ -88,7 +89,15 @@ def _page(forms: dict[str, FaultsForm], orders: dict[str, BuyerOrderForm] | None
     orders = orders or {}
     for name in forms:
         orders.setdefault(name, BuyerOrderForm(prefix=f"order-{name}", formdata=None))
-    return render_template("admin/sandbox.html", forms=forms, orders=orders)
+    return render_template(
+        "admin/sandbox.html", forms=forms, orders=orders, storefronts=_storefronts()
+    )
+
+
+def _storefronts() -> dict[str, str]:
+    """Each mounted sandbox's storefront page, where its demo shop's listings show."""
+    mounted: dict[str, Any] = current_app.extensions.get("sandboxes", {})
+    return {path.rsplit("/", 1)[-1]: f"{request.script_root}{path}/storefront" for path in mounted}
 
 
 @bp.post("/<name>")

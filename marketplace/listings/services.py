@@ -60,6 +60,14 @@ def connected_shops(cooperative: Cooperative) -> list[Shop]:
     )
 
 
+def sandbox_storefronts() -> dict[str, str]:
+    """By platform, the storefront page of the sandbox our app is registered with, if any."""
+    apps = db.session.scalars(select(PlatformApp).where(PlatformApp.sandbox))
+    return {
+        a.platform: f"{a.auth_base_url.rstrip('/')}/storefront" for a in apps if a.auth_base_url
+    }
+
+
 def platform_titles() -> dict[str, str]:
     """Every connector's display name by registry name."""
     return {name: cls.title for name, cls in registry.available().items()}

@@ -47,6 +47,7 @@ def index() -> str:
         shops=shops,
         platforms=services.connectable_platforms(),
         titles=services.platform_titles(),
+        storefronts=services.sandbox_storefronts(),
     )
 
 

@@ -8,6 +8,9 @@ it through ``/_sandbox/...`` control endpoints (never exposed by a real platform
 * ``POST /_sandbox/faults {...}`` sets faults (see ``Faults``), including a standing
   rate limit (``requests_per_second``) answered in the platform's own words;
 * ``POST /_sandbox/reset`` forgets everything.
+
+Every sandbox also serves ``GET /storefront`` (storefront.py): its demo shop's listings
+as a buyer sees them, spared the faults.
 """
 
 from __future__ import annotations
@@ -304,6 +307,10 @@ def make_sandbox_app(name: str, state_path: str) -> Flask:
             trusted = request.environ.get(ADMIN_ENVIRON_KEY, False)
             if not app.config.get("SANDBOX_CONTROL", True) and not trusted:
                 return Response(status=404)
+            return None
+        if request.path.startswith("/storefront"):
+            # Our window onto the demo shop, not the platform's API that syncs must
+            # cope with: a fault demo should not hide the listings from the manager.
             return None
         return current_sandbox().disturb()
 

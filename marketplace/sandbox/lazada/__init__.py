@@ -20,6 +20,7 @@ from marketplace.sandbox.common import make_sandbox_app
 from marketplace.sandbox.lazada import auth
 from marketplace.sandbox.lazada import catalog
 from marketplace.sandbox.lazada import orders
+from marketplace.sandbox.lazada import storefront
 from marketplace.sandbox.lazada.gateway import DEMO_APP_KEY
 from marketplace.sandbox.lazada.gateway import DEMO_APP_SECRET
 from marketplace.sandbox.lazada.gateway import gateway
@@ -36,4 +37,5 @@ def create_app(state_path: str) -> Flask:
     app.register_blueprint(auth.consent)
     app.register_blueprint(catalog.images)
     app.register_blueprint(orders.buyers)
+    app.register_blueprint(storefront.bp)
     return app

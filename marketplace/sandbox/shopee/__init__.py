@@ -19,6 +19,7 @@ from marketplace.sandbox.common import make_sandbox_app
 from marketplace.sandbox.shopee import auth
 from marketplace.sandbox.shopee import orders
 from marketplace.sandbox.shopee import products
+from marketplace.sandbox.shopee import storefront
 from marketplace.sandbox.shopee.gateway import DEMO_PARTNER_ID
 from marketplace.sandbox.shopee.gateway import DEMO_PARTNER_KEY
 from marketplace.sandbox.shopee.gateway import DEMO_SHOP_ID
@@ -46,6 +47,7 @@ def create_app(state_path: str) -> Flask:
     app.register_blueprint(products.bp)
     app.register_blueprint(orders.bp)
     app.register_blueprint(orders.control)
+    app.register_blueprint(storefront.bp)
     app.register_error_handler(ApiError, error_response)
 
     @app.before_request

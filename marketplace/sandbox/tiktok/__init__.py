@@ -21,6 +21,7 @@ from marketplace.sandbox.tiktok import auth
 from marketplace.sandbox.tiktok import catalog
 from marketplace.sandbox.tiktok import core
 from marketplace.sandbox.tiktok import orders
+from marketplace.sandbox.tiktok import storefront
 
 DEMO_APP = DemoApp(
     app_key=core.DEMO_APP["app_key"],
@@ -31,14 +32,14 @@ DEMO_APP = DemoApp(
 
 def create_app(state_path: str) -> Flask:
     app = make_sandbox_app("tiktok", state_path)
-    for blueprint in (auth.bp, auth.control, catalog.bp, orders.bp, orders.control):
+    for blueprint in (auth.bp, auth.control, catalog.bp, orders.bp, orders.control, storefront.bp):
         app.register_blueprint(blueprint)
 
     @app.errorhandler(404)
     @app.errorhandler(405)
     def _api_error(exc: HTTPException) -> Any:
         """Unknown paths and methods on the API host answer in TikTok's envelope (§4)."""
-        if request.path.startswith(("/open/", "/_sandbox", "/tos/")):
+        if request.path.startswith(("/open/", "/_sandbox", "/tos/", "/storefront")):
             return exc
         if exc.code == 405:
             return core.envelope(None, core.INVALID_METHOD, "Invalid method", 405)
