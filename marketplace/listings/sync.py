@@ -20,7 +20,6 @@ from marketplace.catalog.models import Product
 from marketplace.catalog.storage import RENDITIONS
 from marketplace.catalog.storage import get_storage
 from marketplace.connectors.base import Connector
-from marketplace.connectors.errors import ConnectorError
 from marketplace.connectors.errors import Rejected
 from marketplace.connectors.types import ImageRef
 from marketplace.connectors.types import ItemPayload
@@ -65,6 +64,11 @@ def _log(shop: Shop, listing: Listing | None, action: str, error: Exception | No
             message=message,
         )
     )
+
+
+def log_failure(shop: Shop, listing: Listing | None, action: str, error: Exception) -> None:
+    """The sync-log entry of a write that failed (the run goes on; the next one retries it)."""
+    _log(shop, listing, action, error)
 
 
 def _call(shop: Shop, action: Callable[[Connector], T]) -> T:
@@ -245,10 +249,6 @@ def push_price_stock(shop: Shop, changes: list[planning.PriceStockChange]) -> No
 def push_listed(shop: Shop, listing: Listing, listed: bool) -> None:
     """Delist or relist."""
     item_id = str(listing.platform_item_id)
-    try:
-        _call(shop, lambda c: c.relist(item_id) if listed else c.delist(item_id))
-    except ConnectorError as exc:
-        _log(shop, listing, "relist" if listed else "delist", exc)
-        raise
+    _call(shop, lambda c: c.relist(item_id) if listed else c.delist(item_id))
     listing.status = ListingStatus.LIVE if listed else ListingStatus.DELISTED
     _log(shop, listing, "relist" if listed else "delist")
