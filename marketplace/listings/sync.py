@@ -164,22 +164,41 @@ def prepare_create(shop: Shop, product: Product) -> tuple[Listing, bool]:
 
 
 def _bind(
-    listing: Listing, product: Product, remote: RemoteItem, item: ItemPayload, digest: str
+    listing: Listing,
+    product: Product,
+    remote: RemoteItem,
+    item: ItemPayload,
+    digest: str,
+    *,
+    created: bool = False,
 ) -> None:
+    """Record what the platform has now.
+
+    Price and stock count as pushed only when a create sent them. An update leaves
+    them alone on the platform, so a variant keeps the values last pushed, and one
+    met for the first time (a linked item, a new variant) gets the platform's own:
+    the next plan then pushes whatever differs, even after a kill between steps.
+    """
     by_sku = {v.seller_sku: v for v in remote.variants}
     wanted = {v.seller_sku: v for v in item.variants}
-    listing.variants = [
-        ListingVariant(
-            variant_id=variant.id,
-            platform_variant_id=by_sku[variant.sku].platform_variant_id,
-            price=wanted[variant.sku].price,
-            stock=wanted[variant.sku].stock,
+    known = {row.variant_id: row for row in listing.variants}
+    rows = []
+    for variant in product.variants:
+        theirs = by_sku.get(variant.sku)
+        if theirs is None:
+            continue
+        row = known.get(variant.id) or ListingVariant(
+            variant_id=variant.id, price=theirs.price, stock=theirs.stock
         )
-        for variant in product.variants
-        if variant.sku in by_sku
-    ]
+        if created:
+            row.price, row.stock = wanted[variant.sku].price, wanted[variant.sku].stock
+        row.platform_variant_id = theirs.platform_variant_id
+        rows.append(row)
+    listing.variants = rows
     listing.platform_item_id = remote.platform_item_id
     listing.status = ListingStatus.LIVE
+    if len(rows) < len(product.variants):
+        digest = ""  # variants missing on the platform: not done, the next plan updates again
     listing.content_hash, listing.last_error = digest, None
 
 
@@ -190,8 +209,8 @@ def push_create(shop: Shop, listing: Listing, resumed: bool) -> None:
         item, digest = payload(shop, product)
         found = _call(shop, lambda c: c.find_by_seller_sku(listing.seller_sku)) if resumed else None
         if found is not None:
-            _call(shop, lambda c: c.update_item(found.platform_item_id, item))
-            _bind(listing, product, found, item, "")  # linked: let the next plan refresh content
+            linked = _call(shop, lambda c: c.update_item(found.platform_item_id, item))
+            _bind(listing, product, linked, item, digest)
             _log(shop, listing, "link")
             return
         remote = _call(shop, lambda c: c.create_item(item))
@@ -199,7 +218,7 @@ def push_create(shop: Shop, listing: Listing, resumed: bool) -> None:
         listing.status, listing.last_error = ListingStatus.FAILED, str(exc)
         _log(shop, listing, "create", exc)
         return
-    _bind(listing, product, remote, item, digest)
+    _bind(listing, product, remote, item, digest, created=True)
     _log(shop, listing, "create")
 
 

@@ -240,7 +240,7 @@ class TestNoDuplicates:
     ) -> None:
         original = sync._bind
 
-        def die(*args: Any) -> None:
+        def die(*args: Any, **kwargs: Any) -> None:
             raise SystemExit("worker killed after the platform created the item")
 
         monkeypatch.setattr(sync, "_bind", die)
