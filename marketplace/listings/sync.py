@@ -265,6 +265,30 @@ def push_price_stock(shop: Shop, changes: list[planning.PriceStockChange]) -> No
         _log(shop, listing, "price_stock", result.error)
 
 
+def settle_pending(shop: Shop, listing: Listing) -> None:
+    """A product archived while its create was cut short: delist what the platform made,
+    or drop the binding if it made nothing."""
+    found = _call(shop, lambda c: c.find_by_seller_sku(listing.seller_sku))
+    if found is None:
+        db.session.delete(listing)
+        return
+    _call(shop, lambda c: c.delist(found.platform_item_id))
+    by_sku = {v.seller_sku: v for v in found.variants}
+    listing.variants = [
+        ListingVariant(
+            variant_id=variant.id,
+            platform_variant_id=by_sku[variant.sku].platform_variant_id,
+            price=by_sku[variant.sku].price,
+            stock=by_sku[variant.sku].stock,
+        )
+        for variant in listing.product.variants
+        if variant.sku in by_sku
+    ]
+    listing.platform_item_id, listing.content_hash = found.platform_item_id, ""
+    listing.status = ListingStatus.DELISTED
+    _log(shop, listing, "delist")
+
+
 def push_listed(shop: Shop, listing: Listing, listed: bool) -> None:
     """Delist or relist."""
     item_id = str(listing.platform_item_id)

@@ -161,6 +161,10 @@ def run(shop: Shop, lease: Lease | None = None) -> Applied:
         _check(lease)
         push = partial(sync.push_price_stock, shop, current.price_stock)
         _step(applied, shop, None, "price_stock", push)
+    for listing_id in current.settles:
+        _check(lease)
+        listing = db.session.get_one(Listing, listing_id)
+        _step(applied, shop, listing, "delist", partial(sync.settle_pending, shop, listing))
     for listing_id, listed in [(i, False) for i in current.delists] + [
         (i, True) for i in current.relists
     ]:
