@@ -151,6 +151,11 @@ class Tripwire:
         with self._lock:
             self.traps.clear()
 
+    def total(self) -> int:
+        """Requests seen so far."""
+        with self._lock:
+            return sum(self.hits.values())
+
     def count(self, path: str) -> int:
         """Requests seen whose path ends with ``path``."""
         with self._lock:

@@ -39,6 +39,7 @@ from tests.databases import fresh_database
 from tests.databases import redis_url_for
 from tests.listings.resilience import Trap
 from tests.listings.resilience import Tripwire
+from tests.listings.resilience import Worker
 from tests.listings.resilience import expire_access_tokens
 from tests.listings.resilience import wait_for
 from tests.listings.resilience import worker_env
@@ -122,9 +123,9 @@ def pick_kill_point(stage: Stage, rng: random.Random) -> KillPoint:
         db.session.remove()
     if plan.creates:
         choices: list[KillPoint] = [
-            ("/product/create", "before", rng.randint(3, 20)),  # pending row committed, no call
-            ("/product/create", "after", rng.randint(3, 20)),  # created; the answer is lost
-            rng.uniform(0.2, 1.0),
+            ("/product/create", "before", rng.randint(8, 30)),  # pending row committed, no call
+            ("/product/create", "after", rng.randint(8, 30)),  # created; the answer is lost
+            rng.uniform(0.3, 1.2),
         ]
         if pending:  # a resumed create first looks its SKU up
             choices.append(("/products/get", "after", rng.randint(0, 1)))
@@ -142,21 +143,29 @@ def pick_kill_point(stage: Stage, rng: random.Random) -> KillPoint:
     return rng.choice(choices) if choices else 0.0
 
 
-def kill_during_run(stage: Stage, point: KillPoint, kill: Callable[[], object]) -> bool:
-    """Let the queued sync run until the kill point; True if the kill landed before it ended."""
+def kill_during_run(stage: Stage, point: KillPoint, worker: Worker, hard: bool) -> bool:
+    """Let the queued sync run until the kill point; True if the kill landed before it ended.
+
+    Nothing here waits on the database while the sync runs: on SQLite the worker's
+    back-to-back write transactions can keep a reader waiting until the run is over.
+    """
+    kill = worker.kill if hard else worker.kill_horse
     if isinstance(point, float):
-        wait_for("the sync to start", lambda: stage.record().status != jobs.QUEUED)
+        calls = stage.wire.total()
+        wait_for("the sync to call the platform", lambda: stage.wire.total() > calls)
         time.sleep(point)
-        if stage.record().status in jobs.TERMINAL:
+        if worker.horse() is None:
             return False
         kill()
-        return True
+        return stage.record().status not in jobs.TERMINAL  # not too late
     path, when, skip = point
     trap = stage.wire.arm(Trap(path, when, kill, skip=skip))
     try:
         wait_for(
             "the kill or the end of the sync",
-            lambda: trap.fired or stage.record().status in jobs.TERMINAL,
+            lambda: (
+                trap.fired or (worker.horse() is None and stage.record().status in jobs.TERMINAL)
+            ),
         )
     finally:
         stage.wire.disarm()
@@ -181,12 +190,12 @@ class TestKilledWorkers:
             point = pick_kill_point(big, rng)
             takeover.append(big.apply())
             hard = rng.random() < 0.25  # the whole worker, as when its host dies
-            landed = kill_during_run(big, point, worker.kill if hard else worker.kill_horse)
+            landed = kill_during_run(big, point, worker, hard)
             if landed:
                 where = f"{point[0]} {point[1]}" if isinstance(point, tuple) else "at random"
                 kills[f"{'worker' if hard else 'horse'} {where}"] += 1
-                if hard:
-                    worker = big.start_worker()
+            if worker.proc is None or worker.proc.poll() is not None:
+                worker = big.start_worker()
         kill_loop = time.monotonic() - started
         takeover.append(big.apply())
         record = big.wait_ended()
