@@ -8,12 +8,14 @@ data is not visible yet, and a rolled-back request leaves no stray job behind.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import uuid
 from collections.abc import Callable
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +39,7 @@ from sqlalchemy import Integer
 from sqlalchemy import String
 from sqlalchemy import Text
 from sqlalchemy import event
+from sqlalchemy import select
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import mapped_column
@@ -185,10 +188,6 @@ def abandon(record: JobRecord) -> None:
 def requeue_stalled(older_than_seconds: int = 300) -> int:
     """Cron: push again the jobs recorded as queued that RQ does not know (Redis was down),
     and run again the started ones whose worker died, for the kinds that can be rebuilt."""
-    from datetime import timedelta
-
-    from sqlalchemy import select
-
     cutoff = utcnow() - timedelta(seconds=older_than_seconds)
     stalled = db.session.scalars(
         select(JobRecord).where(
@@ -211,8 +210,6 @@ def requeue_stalled(older_than_seconds: int = 300) -> int:
 
 
 def _requeue(record: JobRecord) -> None:
-    import importlib
-
     module, name, args = REQUEUEABLE[record.kind](record)
     func = getattr(importlib.import_module(module), name)
     if record.status in TERMINAL:  # abandoned just now: a fresh record, pushed after commit
