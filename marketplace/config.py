@@ -64,6 +64,9 @@ class Config:
     REDIS_EMBEDDED_DB = str(INSTANCE_PATH / "redis.db")
     RQ_QUEUES = ["default", "sync", "sales", "media"]
     RQ_ASYNC = True
+    # A shop's sync holds a lease this long, renewed while the sync lives: a killed
+    # sync's shop is free again at most this long after the kill.
+    SYNC_LOCK_SECONDS = float(_env("SYNC_LOCK_SECONDS", "60") or 60)
     EXPORT_DIR = str(INSTANCE_PATH / "exports")
     EXPORT_RETENTION = timedelta(days=7)
     MEDIA_ROOT = _env("MEDIA_ROOT") or str(INSTANCE_PATH / "media")

@@ -8,12 +8,14 @@ data is not visible yet, and a rolled-back request leaves no stray job behind.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import uuid
 from collections.abc import Callable
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +39,7 @@ from sqlalchemy import Integer
 from sqlalchemy import String
 from sqlalchemy import Text
 from sqlalchemy import event
+from sqlalchemy import select
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import mapped_column
@@ -64,6 +67,9 @@ QUEUED, STARTED, FINISHED, FAILED, CANCELED = (
 )
 TERMINAL = frozenset({FINISHED, FAILED, CANCELED})
 _PENDING_KEY = "marketplace.pending_jobs"
+# RQ kills a job after 180 s unless told otherwise; a shop's first sync of a large
+# catalogue at the platform's rate limit takes longer than that.
+TIMEOUTS: dict[str, int] = {"shop_sync": 3 * 3600}
 
 
 def N_(message: str) -> str:  # noqa: N802 - the conventional gettext no-op marker
@@ -127,7 +133,7 @@ def enqueue(
     )
     db.session.add(record)
     db.session.flush()
-    db.session.info.setdefault(_PENDING_KEY, []).append((queue, func, args, record.id))
+    db.session.info.setdefault(_PENDING_KEY, []).append((queue, func, args, record.id, kind))
     log.info("job %r (%r) recorded, enqueued after commit", record.id, kind)
     return record
 
@@ -136,9 +142,9 @@ def enqueue(
 def _push_pending_jobs(session: Session) -> None:
     # The data is committed already: a Redis failure here must not look like a failed
     # save. The record stays "queued" and ``requeue_stalled`` pushes it again later.
-    for queue_name, func, args, job_id in session.info.pop(_PENDING_KEY, []):
+    for queue_name, func, args, job_id, kind in session.info.pop(_PENDING_KEY, []):
         try:
-            rq.get_queue(queue_name).enqueue(func, job_id, *args, job_id=job_id)
+            _push(queue_name, func, job_id, args, kind)
         except Exception:  # any Redis or serialisation error: logged, retried by cron
             log.exception("job %r committed but not enqueued; it will be retried", job_id)
 
@@ -148,26 +154,76 @@ def _drop_pending_jobs(session: Session) -> None:
     session.info.pop(_PENDING_KEY, None)
 
 
+def _push(queue_name: str, func: Callable[..., Any], job_id: str, args: Any, kind: str) -> None:
+    rq.get_queue(queue_name).enqueue(
+        func, job_id, *args, job_id=job_id, job_timeout=TIMEOUTS.get(kind)
+    )
+
+
+def gave_up(record: JobRecord) -> bool:
+    """Whether RQ will never run or finish this not-yet-ended job any more.
+
+    A work-horse killed under its worker leaves the RQ job failed while our record
+    still says started; one started whose RQ job is gone (Redis lost it) is dead too.
+    A job whose whole worker died stays "started" in RQ until RQ's own cleanup, long
+    after: the job's caller must judge that case itself (the sync has its lease).
+    """
+    job = _fetch_rq_job(record.id)
+    if job is None:
+        return record.status == STARTED  # queued and unknown: requeue_stalled pushes it
+    return job.get_status() in (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED)
+
+
+def abandon(record: JobRecord) -> None:
+    """Close the record of a job that died without ending it, and drop RQ's copy."""
+    job = _fetch_rq_job(record.id)
+    if job is not None:
+        job.delete()  # also out of RQ's registries, so the id can be queued afresh
+    record.status = FAILED
+    record.message = N_("The job was interrupted. The next run continues where it stopped.")
+    db.session.flush()
+    log.warning("job %r was abandoned by its worker", record.id)
+
+
 def requeue_stalled(older_than_seconds: int = 300) -> int:
-    """Push again the jobs recorded as queued that RQ does not know (Redis was down)."""
-    import importlib
-    from datetime import timedelta
-
-    from sqlalchemy import select
-
+    """Cron: push again the jobs recorded as queued that RQ does not know (Redis was down),
+    and run again the started ones whose worker died, for the kinds that can be rebuilt."""
     cutoff = utcnow() - timedelta(seconds=older_than_seconds)
     stalled = db.session.scalars(
-        select(JobRecord).where(JobRecord.status == QUEUED, JobRecord.created_at < cutoff)
+        select(JobRecord).where(
+            JobRecord.status.in_((QUEUED, STARTED)), JobRecord.updated_at < cutoff
+        )
     ).all()
     count = 0
     for record in stalled:
-        if _fetch_rq_job(record.id) is not None or record.kind not in REQUEUEABLE:
+        if record.status == STARTED:
+            if not gave_up(record):
+                continue
+            abandon(record)
+        elif _fetch_rq_job(record.id) is not None:
             continue
-        module, name, args = REQUEUEABLE[record.kind](record)
-        func = getattr(importlib.import_module(module), name)
-        rq.get_queue(record.queue).enqueue(func, record.id, *args, job_id=record.id)
-        count += 1
+        if record.kind in REQUEUEABLE:
+            _requeue(record)
+            count += 1
+    db.session.commit()  # a job: it commits its own work
     return count
+
+
+def _requeue(record: JobRecord) -> None:
+    module, name, args = REQUEUEABLE[record.kind](record)
+    func = getattr(importlib.import_module(module), name)
+    if record.status in TERMINAL:  # abandoned just now: a fresh record, pushed after commit
+        enqueue(
+            func,
+            *args,
+            kind=record.kind,
+            queue=record.queue,
+            cooperative_id=record.cooperative_id,
+            user_id=record.user_id,
+            job_id=record.id,
+        )
+    else:
+        _push(record.queue, func, record.id, args, record.kind)
 
 
 # How to rebuild a job's call from its record, for the kinds whose arguments are on it.
@@ -176,6 +232,12 @@ REQUEUEABLE: dict[str, Callable[[JobRecord], tuple[str, str, tuple[Any, ...]]]] 
         "marketplace.catalog.tasks",
         "export_catalog",
         (r.cooperative_id,),
+    ),
+    # The shop id is in the deterministic id (listings.tasks.sync_job_id).
+    "shop_sync": lambda r: (
+        "marketplace.listings.tasks",
+        "sync_shop",
+        (int(r.id.removeprefix("sync-shop-")),),
     ),
 }
 
@@ -190,9 +252,23 @@ def report_progress(done: int, total: int, message: str = "") -> int:
     return percent
 
 
+class JobStopped(Exception):  # noqa: N818 - a stop on purpose, not an error
+    """Raised by a job body that ends early on purpose; ``message`` (an ``N_`` msgid) says why.
+
+    What the job committed before stays; the record ends failed with that message.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 @contextmanager
 def tracked(job_id: str) -> Iterator[JobRecord]:
-    """Run a job body with its record marked started, then finished or failed, always."""
+    """Run a job body with its record marked started, then finished or failed, always.
+
+    A ``JobStopped`` from the body is not re-raised: the job ends normally for RQ.
+    """
     record = db.session.get(JobRecord, job_id)
     if record is None:
         raise LookupError(f"no job record {job_id!r}")
@@ -200,6 +276,10 @@ def tracked(job_id: str) -> Iterator[JobRecord]:
     db.session.commit()
     try:
         yield record
+    except JobStopped as exc:
+        db.session.rollback()
+        _finish(job_id, FAILED, exc.message)
+        log.warning("job %r stopped: %s", job_id, exc.message)
     except Exception:
         db.session.rollback()
         _finish(

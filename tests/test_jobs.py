@@ -6,16 +6,19 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from openpyxl import load_workbook
 from rq.job import Job
+from rq.job import JobStatus
 from sqlalchemy import select
 
 from marketplace import jobs
 from marketplace.catalog import tasks
+from marketplace.common.models import utcnow
 from marketplace.extensions import db
 from marketplace.extensions import rq
 from tests import factories
@@ -189,3 +192,47 @@ class TestRealWorker:
             assert state["status"] == "finished"
             assert client.get(state["download_url"]).status_code == 200
             db.session.remove()
+
+
+class TestRequeueStalled:
+    """The five-minute cron: jobs Redis lost are pushed again, dead started ones run again."""
+
+    def _record(self, job_id: str, status: str) -> jobs.JobRecord:
+        long_ago = utcnow() - timedelta(hours=1)
+        record = jobs.JobRecord(
+            id=job_id,
+            kind="shop_sync",
+            queue=jobs.SYNC,
+            status=status,
+            created_at=long_ago,
+            updated_at=long_ago,
+        )
+        db.session.add(record)
+        db.session.flush()
+        return record
+
+    def test_a_queued_shop_sync_redis_lost_is_pushed_again(self, app: Any) -> None:
+        self._record("sync-shop-424201", jobs.QUEUED)
+        assert jobs.requeue_stalled() == 1
+        with app.app_context():
+            job = Job.fetch("sync-shop-424201", connection=rq.get_queue().connection)
+        assert job.func_name == "marketplace.listings.tasks.sync_shop"
+        assert job.args == ("sync-shop-424201", 424201)
+        assert job.timeout == 3 * 3600  # not RQ's 180 s
+
+    def test_a_started_job_rq_gave_up_on_runs_again_and_a_live_one_is_left(self, app: Any) -> None:
+        dead = self._record("sync-shop-424202", jobs.STARTED)
+        live = self._record("sync-shop-424203", jobs.STARTED)
+        with app.app_context():
+            queue = rq.get_queue(jobs.SYNC)
+            for record, status in ((dead, JobStatus.FAILED), (live, JobStatus.STARTED)):
+                queue.enqueue("marketplace.listings.tasks.sync_shop", job_id=record.id)
+                Job.fetch(record.id, connection=queue.connection).set_status(status)
+        assert jobs.requeue_stalled() == 1
+        fresh = db.session.get(jobs.JobRecord, "sync-shop-424202")
+        assert fresh is not None
+        assert (fresh.status, fresh.kind, fresh.queue) == (jobs.QUEUED, "shop_sync", "sync")
+        assert db.session.get(jobs.JobRecord, "sync-shop-424203").status == jobs.STARTED
+        with app.app_context():
+            job = Job.fetch("sync-shop-424202", connection=rq.get_queue().connection)
+            assert job.get_status() == JobStatus.QUEUED

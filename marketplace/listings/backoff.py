@@ -69,8 +69,11 @@ def classify(error: BaseException) -> Kind:
 
 
 def delay(attempts: int) -> timedelta:
-    """The wait after ``attempts`` failures in a row: 10 min, 20, 40… at most 12 h."""
-    return min(MAX_DELAY, BASE_DELAY * 2 ** max(0, attempts - 1))
+    """The wait after ``attempts`` failures in a row: none after the first (a blip, or a
+    worker killed mid-call: the next run simply goes on), then 10 min, 20, 40… at most 12 h."""
+    if attempts <= 1:
+        return timedelta(0)
+    return min(MAX_DELAY, BASE_DELAY * 2 ** (attempts - 2))
 
 
 def failed(listing: Listing, error: Exception | None = None, now: datetime | None = None) -> None:

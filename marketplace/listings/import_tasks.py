@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import logging
 
+from flask import current_app
+
 from marketplace import jobs
+from marketplace.common.lease import Lease
 from marketplace.common.models import utcnow
 from marketplace.connectors.types import Page
 from marketplace.connectors.types import RemoteItem
@@ -14,7 +17,7 @@ from marketplace.listings import importing
 from marketplace.listings import services
 from marketplace.listings.models import Shop
 from marketplace.listings.models import ShopStatus
-from marketplace.listings.tasks import LOCK_SECONDS
+from marketplace.listings.tasks import lock_key
 
 log = logging.getLogger(__name__)
 MAX_PAGES = 1_000  # a cursor that never ends must not keep a worker forever
@@ -23,12 +26,6 @@ MAX_PAGES = 1_000  # a cursor that never ends must not keep a worker forever
 def import_job_id(shop_id: int) -> str:
     """Deterministic, so asking twice while one is queued or running gives the same job."""
     return f"import-shop-{shop_id}"
-
-
-def shop_lock_name(shop_id: int) -> str:
-    # The sync job's lock (tasks.sync_shop): an import and a sync of one shop never
-    # overlap, so neither binds an item the other is creating or linking.
-    return f"lock:sync-shop:{shop_id}"
 
 
 def enqueue_import(shop: Shop, user_id: int | None) -> jobs.JobRecord:
@@ -49,8 +46,10 @@ def import_shop(job_id: str, shop_id: int) -> str | None:
     record = db.session.get(jobs.JobRecord, job_id)
     if record is None or record.status in jobs.TERMINAL:
         return None
-    lock = rq.get_queue().connection.lock(shop_lock_name(shop_id), timeout=LOCK_SECONDS)
-    if not lock.acquire(blocking=False):
+    lease = Lease(
+        rq.get_queue().connection, lock_key(shop_id), float(current_app.config["SYNC_LOCK_SECONDS"])
+    )
+    if not lease.acquire():
         record.status, record.message = (
             jobs.FINISHED,
             jobs.N_("A sync of this shop is running. Read its listings again when it is done."),
@@ -67,7 +66,7 @@ def import_shop(job_id: str, shop_id: int) -> str | None:
             record.message = jobs.N_("The shop's listings have been read.")
             return f"{counts.bound} bound, {counts.unmatched} not matched, {counts.known} known"
     finally:
-        lock.release()
+        lease.release()
 
 
 def _page(shop: Shop, cursor: str | None) -> Page[RemoteItem]:

@@ -135,6 +135,9 @@ class Plan:
     price_stock: list[PriceStockChange] = field(default_factory=list)
     delists: list[int] = field(default_factory=list)  # listing ids
     relists: list[int] = field(default_factory=list)  # listing ids
+    # Pending listings of products no longer wanted: a create cut short may have left
+    # the item on the platform, live; it is looked up and delisted (or the row dropped).
+    settles: list[int] = field(default_factory=list)  # listing ids
     not_ready: dict[int, list[str]] = field(default_factory=dict)  # product id -> problems
     # listing id -> why it is left out this time (refused, or retried later)
     waiting: dict[int, backoff.Waiting] = field(default_factory=dict)
@@ -147,6 +150,7 @@ class Plan:
             + len(self.updates)
             + len(self.delists)
             + len(self.relists)
+            + len(self.settles)
             + (1 if self.price_stock else 0)
         )
 
@@ -218,6 +222,8 @@ def make_plan(shop: Shop, now: datetime | None = None) -> Plan:
         if not wanted:
             if listing is not None and listing.status == ListingStatus.LIVE:
                 _delist_unless_waiting(plan, listing, now)
+            elif listing is not None and listing.status == ListingStatus.PENDING:
+                plan.settles.append(listing.id)
             continue
         problems = _problems(product, shop, mappings)
         unbound = listing is None or listing.platform_item_id is None

@@ -11,6 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from flask import current_app
+
+from marketplace.common.lease import Lease
 from marketplace.extensions import db
 from marketplace.extensions import rq
 from marketplace.listings import plan as planning
@@ -18,21 +21,22 @@ from marketplace.listings import sync
 from marketplace.listings.models import Shop
 from marketplace.listings.sync_models import Listing
 
-LOCK_SECONDS = 120
-
 
 @contextmanager
 def stock_lock(shop: Shop) -> Iterator[None]:
-    """Serialise price/stock writes of one shop across workers."""
-    lock = rq.get_queue().connection.lock(
-        f"lock:shop-stock:{shop.id}", timeout=LOCK_SECONDS, blocking_timeout=LOCK_SECONDS
-    )
-    if not lock.acquire():
-        raise TimeoutError(f"shop {shop.id}: price/stock lock still held")
+    """Serialise price/stock writes of one shop across workers.
+
+    A lease like the sync's (renewed while held), so a worker killed mid-write frees
+    the shop within ``SYNC_LOCK_SECONDS`` instead of blocking its next push.
+    """
+    seconds = float(current_app.config["SYNC_LOCK_SECONDS"])
+    lease = Lease(rq.get_queue().connection, f"lock:shop-stock:{shop.id}", seconds)
+    if not lease.acquire(wait=10 * seconds):
+        raise TimeoutError(f"shop {shop.id}: price/stock lease still held")
     try:
         yield
     finally:
-        lock.release()
+        lease.release()
 
 
 def push_price_stock(shop: Shop) -> int:

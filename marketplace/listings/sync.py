@@ -24,7 +24,9 @@ from marketplace.catalog.storage import get_storage
 from marketplace.connectors import registry
 from marketplace.connectors.base import Connector
 from marketplace.connectors.errors import ConnectorError
+from marketplace.connectors.errors import RateLimited
 from marketplace.connectors.errors import Rejected
+from marketplace.connectors.errors import Retryable
 from marketplace.connectors.types import ImageRef
 from marketplace.connectors.types import ItemPayload
 from marketplace.connectors.types import PriceStock
@@ -69,14 +71,30 @@ def _failed(
     other refusals (delist, relist) wait like transient failures.
     """
     kind = backoff.classify(error)
-    _log(shop, listing, action, error)
     if kind is backoff.Kind.FATAL:
-        raise error
+        raise error  # the job logs it and stops (tasks._step)
+    _log(shop, listing, action, error)
     listing.last_error = str(error)
     if kind is backoff.Kind.REJECTED and payload_hash is not None:
         backoff.refused(listing, payload_hash)
     else:
         backoff.failed(listing, error)
+    if isinstance(error, Retryable | RateLimited):
+        # Logged and waiting: the job counts it, and stops when nothing answers any more.
+        raise Unanswered(error) from error
+
+
+class Unanswered(Exception):  # noqa: N818 - a signal to the job, not an error to show
+    """A write the platform did not answer; already logged and put in backoff."""
+
+    def __init__(self, error: ConnectorError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def log_failure(shop: Shop, listing: Listing | None, action: str, error: Exception) -> None:
+    """The sync-log entry of a write that failed (the run goes on; the next one retries it)."""
+    _log(shop, listing, action, error)
 
 
 def _call(shop: Shop, action: Callable[[Connector], T]) -> T:
@@ -221,8 +239,15 @@ def _bind(
     item: ItemPayload,
     digest: str,
     *,
-    content_only: bool = False,
+    created: bool = False,
 ) -> None:
+    """Record what the platform has now.
+
+    Price and stock count as pushed only when a create sent them. An update leaves
+    them alone on the platform, so a variant keeps the values last pushed, and one
+    met for the first time (a linked item, a new variant) gets the platform's own:
+    the next plan then pushes whatever differs, even after a kill between steps.
+    """
     by_sku = {v.seller_sku: v for v in remote.variants}
     by_id = {v.platform_variant_id: v for v in remote.variants}
     wanted = {v.seller_sku: v for v in item.variants}
@@ -237,16 +262,17 @@ def _bind(
         there = by_sku.get(variant.sku) or (by_id.get(row.platform_variant_id) if row else None)
         if there is None:
             continue
-        # Not every platform's update writes price and stock (Shopee's does not): after a
-        # content update the last pushed figures stay, so the price/stock step still runs.
-        if row is None or not content_only:
-            row = row or ListingVariant(variant_id=variant.id)
+        if row is None:
+            row = ListingVariant(variant_id=variant.id, price=there.price, stock=there.stock)
+        if created:
             row.price, row.stock = wanted[variant.sku].price, wanted[variant.sku].stock
         row.platform_variant_id = there.platform_variant_id
         rows.append(row)
     listing.variants = rows
     listing.platform_item_id = remote.platform_item_id
     listing.status = ListingStatus.LIVE
+    if len(rows) < len(product.variants):
+        digest = ""  # variants missing on the platform: not done, the next plan updates again
     listing.content_hash, listing.last_error = digest, None
 
 
@@ -257,12 +283,9 @@ def push_create(shop: Shop, listing: Listing, resumed: bool) -> None:
         item, digest = payload(shop, product)
         found = _call(shop, lambda c: c.find_by_seller_sku(listing.seller_sku)) if resumed else None
         if found is not None:
-            _call(shop, lambda c: c.update_item(found.platform_item_id, item))
-            _bind(listing, product, found, item, "")  # linked: let the next plan refresh content
-            backoff.succeeded(listing, content=True)
-            _log(
-                shop, listing, "link", sent=synclog.created(item), received=synclog.answered(found)
-            )
+            linked = _call(shop, lambda c: c.update_item(found.platform_item_id, item))
+            _bind(listing, product, linked, item, digest)
+            _pushed(shop, listing, "link", item, synclog.created(item), linked)
             return
         remote = _call(shop, lambda c: c.create_item(item))
     except ConnectorError as exc:
@@ -277,7 +300,7 @@ def push_create(shop: Shop, listing: Listing, resumed: bool) -> None:
         )
         _failed(shop, listing, "create", exc, digest)
         return
-    _bind(listing, product, remote, item, digest)
+    _bind(listing, product, remote, item, digest, created=True)
     _pushed(shop, listing, "create", item, synclog.created(item), remote)
 
 
@@ -292,7 +315,7 @@ def push_update(shop: Shop, listing: Listing) -> None:
         _failed(shop, listing, "update", exc, digest)
         return
     sent = synclog.updated(item, listing.content_fields)
-    _bind(listing, product, remote, item, digest, content_only=True)
+    _bind(listing, product, remote, item, digest)
     _pushed(shop, listing, "update", item, sent, remote)
 
 
@@ -399,6 +422,30 @@ def _price_stock_result(
     elif listing.id not in retried:
         retried.add(listing.id)
         backoff.failed(listing, error)
+
+
+def settle_pending(shop: Shop, listing: Listing) -> None:
+    """A product archived while its create was cut short: delist what the platform made,
+    or drop the binding if it made nothing."""
+    found = _call(shop, lambda c: c.find_by_seller_sku(listing.seller_sku))
+    if found is None:
+        db.session.delete(listing)
+        return
+    _call(shop, lambda c: c.delist(found.platform_item_id))
+    by_sku = {v.seller_sku: v for v in found.variants}
+    listing.variants = [
+        ListingVariant(
+            variant_id=variant.id,
+            platform_variant_id=by_sku[variant.sku].platform_variant_id,
+            price=by_sku[variant.sku].price,
+            stock=by_sku[variant.sku].stock,
+        )
+        for variant in listing.product.variants
+        if variant.sku in by_sku
+    ]
+    listing.platform_item_id, listing.content_hash = found.platform_item_id, ""
+    listing.status = ListingStatus.DELISTED
+    _log(shop, listing, "delist")
 
 
 def push_listed(shop: Shop, listing: Listing, listed: bool) -> None:

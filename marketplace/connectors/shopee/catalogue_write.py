@@ -181,6 +181,11 @@ class CatalogueWriteMixin(CatalogueReadMixin, CategoriesMixin):
         found = self._remote_items([platform_item_id])
         if not found:
             raise NotFound(f"item {platform_item_id} not found", platform=PLATFORM)
+        if not is_single(item) and all(v.platform_variant_id == "0" for v in found[0].variants):
+            # A create cut short between add_item and init_tier_variation (a worker killed,
+            # retries exhausted) left an item without models: give it its models now.
+            self._init_models(platform_item_id, item.variants)
+            found = self._remote_items([platform_item_id])
         return found[0]
 
     def _unlist(self, platform_item_id: str, unlist: bool) -> None:
