@@ -13,6 +13,7 @@ from typing import Any
 
 from marketplace import jobs
 from marketplace.catalog import tasks as catalog_tasks
+from marketplace.listings import reconcile
 from marketplace.listings import tasks as listing_tasks
 from marketplace.sales import tasks as sales_tasks
 
@@ -31,6 +32,8 @@ SCHEDULE: tuple[Periodic, ...] = (
     Periodic(jobs.requeue_stalled, 300),
     # Incremental sync: only what changed is written, so this is cheap when nothing did.
     Periodic(listing_tasks.sync_all_shops, 600, queue=jobs.SYNC),
+    # Nightly (02:30 in Vietnam), every shop is read back in full and corrected.
+    Periodic(reconcile.reconcile_all_shops, "30 19 * * *", queue=jobs.SYNC),
     # Stock follows orders: a light pull of recently updated orders per shop, every minute
     # (pushes, when a platform sends them, only make it sooner).
     Periodic(sales_tasks.pull_all_orders, 60, queue=jobs.SALES),
