@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app
-
 from marketplace import jobs
-from marketplace.common.lease import Lease
 from marketplace.common.models import utcnow
 from marketplace.connectors.types import Page
 from marketplace.connectors.types import RemoteItem
 from marketplace.extensions import db
-from marketplace.extensions import rq
 from marketplace.listings import importing
 from marketplace.listings import services
 from marketplace.listings.models import Shop
 from marketplace.listings.models import ShopStatus
-from marketplace.listings.tasks import lock_key
+from marketplace.listings.tasks import shop_lease
 
 log = logging.getLogger(__name__)
 MAX_PAGES = 1_000  # a cursor that never ends must not keep a worker forever
@@ -46,9 +42,7 @@ def import_shop(job_id: str, shop_id: int) -> str | None:
     record = db.session.get(jobs.JobRecord, job_id)
     if record is None or record.status in jobs.TERMINAL:
         return None
-    lease = Lease(
-        rq.get_queue().connection, lock_key(shop_id), float(current_app.config["SYNC_LOCK_SECONDS"])
-    )
+    lease = shop_lease(shop_id)
     if not lease.acquire():
         record.status, record.message = (
             jobs.FINISHED,

@@ -12,15 +12,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from marketplace import jobs
-from marketplace.common.lease import Lease
 from marketplace.connectors.types import PriceStock
 from marketplace.extensions import db
-from marketplace.extensions import rq
 from marketplace.listings import drift
 from marketplace.listings import import_tasks
 from marketplace.listings import tasks
@@ -60,9 +57,8 @@ def reconcile_shop(job_id: str, shop_id: int) -> str | None:
     if record is None or record.status in jobs.TERMINAL:
         return None
     db.session.commit()
-    seconds = float(current_app.config["SYNC_LOCK_SECONDS"])
-    lease = Lease(rq.get_queue().connection, tasks.lock_key(shop_id), seconds)
-    if not lease.acquire(wait=seconds * 1.5):
+    lease = tasks.shop_lease(shop_id)
+    if not lease.acquire(wait=lease.seconds * 1.5):
         record.status, record.message = (
             jobs.FINISHED,
             jobs.N_("Another sync of this shop is running."),

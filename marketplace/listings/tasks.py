@@ -58,6 +58,12 @@ def lock_key(shop_id: int) -> str:
     return f"lock:sync-shop:{shop_id}"
 
 
+def shop_lease(shop_id: int) -> Lease:
+    """The lease that lets one job at a time (sync, import, reconcile) work on a shop."""
+    seconds = float(current_app.config["SYNC_LOCK_SECONDS"])
+    return Lease(rq.get_queue().connection, lock_key(shop_id), seconds)
+
+
 def enqueue_sync(shop: Shop, user_id: int | None) -> jobs.JobRecord:
     """Queue a sync of the shop on the sync queue (after the commit).
 
@@ -97,11 +103,10 @@ def sync_shop(job_id: str, shop_id: int) -> str | None:
         log.info("sync job %r already ended; nothing left to do", job_id)
         return None
     db.session.commit()  # never wait for the lease inside a transaction (SQLite: a write lock)
-    seconds = float(current_app.config["SYNC_LOCK_SECONDS"])
-    lease = Lease(rq.get_queue().connection, lock_key(shop_id), seconds)
+    lease = shop_lease(shop_id)
     # Wait a little longer than a lease lives: a killed sync's lease lapses meanwhile and
     # this run takes over at once; a live sync still holding it after that is running.
-    if not lease.acquire(wait=seconds * 1.5):
+    if not lease.acquire(wait=lease.seconds * 1.5):
         return _skip(record)
     try:
         db.session.refresh(record)
