@@ -163,15 +163,17 @@ def run_platform(
         calls.clear()
         started = time.perf_counter()
         _progress(env.name, started)
-        tasks.run(setup.shop(shop_id))
+        first = tasks.run(setup.shop(shop_id))
         result.seconds = time.perf_counter() - started
+        if first.failed:
+            print(f"  {env.name}: {first.failed} writes failed (see the sync log)", flush=True)
         db.session.remove()
         result.calls, result.refused = calls.total(env.name), calls.refused[env.name]
         result.limiter_s, result.http_s = calls.limiter_seconds, calls.http_seconds
         result.by_path = calls.by_path(env.name)
 
         calls.clear()
-        result.resync_writes = tasks.run(setup.shop(shop_id))
+        result.resync_writes = tasks.run(setup.shop(shop_id)).done
         result.resync_calls = calls.total(env.name)
         db.session.remove()
 
