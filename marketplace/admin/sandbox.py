@@ -22,6 +22,7 @@ from wtforms.validators import InputRequired
 from wtforms.validators import NumberRange
 
 from marketplace.auth.guards import admin_required
+from marketplace.catalog.readiness import PLATFORM_TITLES
 from marketplace.common.forms import BaseForm
 from marketplace.common.forms import WholeNumberField
 from marketplace.sandbox.common import ADMIN_ENVIRON_KEY
@@ -90,7 +91,11 @@ def _page(forms: dict[str, FaultsForm], orders: dict[str, BuyerOrderForm] | None
     for name in forms:
         orders.setdefault(name, BuyerOrderForm(prefix=f"order-{name}", formdata=None))
     return render_template(
-        "admin/sandbox.html", forms=forms, orders=orders, storefronts=_storefronts()
+        "admin/sandbox.html",
+        forms=forms,
+        orders=orders,
+        storefronts=_storefronts(),
+        titles=PLATFORM_TITLES,
     )
 
 
@@ -147,7 +152,7 @@ def buyer_order(name: str) -> Response | tuple[str, int]:
                     "follows within a minute.",
                     quantity=form.quantity.data,
                     sku=form.sku.data.strip(),
-                    name=name.title(),
+                    name=PLATFORM_TITLES.get(name, name),
                 ),
                 "success",
             )
