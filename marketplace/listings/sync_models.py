@@ -77,7 +77,7 @@ class Listing(TimestampMixin, db.Model):  # type: ignore[name-defined]
 
     product: Mapped[Product] = relationship()
     variants: Mapped[list[ListingVariant]] = relationship(
-        back_populates="listing", cascade="all, delete-orphan"
+        back_populates="listing", cascade="all, delete-orphan", order_by="ListingVariant.id"
     )
 
     def __repr__(self) -> str:
