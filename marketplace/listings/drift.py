@@ -1,6 +1,6 @@
 """Read-back after a price/stock batch, and the drift it finds.
 
-After ``sync.push_price_stock`` writes a batch, the same variants are read back in
+After ``stock.write_price_stock`` writes a batch, the same variants are read back in
 as few calls as the platform allows (``Connector.read_price_stock``). Where the
 platform shows something else than we wrote, a ``PriceStockDrift`` row records
 wanted and seen values; a later read-back that agrees resolves it.

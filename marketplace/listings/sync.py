@@ -29,13 +29,10 @@ from marketplace.connectors.errors import Rejected
 from marketplace.connectors.errors import Retryable
 from marketplace.connectors.types import ImageRef
 from marketplace.connectors.types import ItemPayload
-from marketplace.connectors.types import PriceStock
 from marketplace.connectors.types import RemoteItem
 from marketplace.connectors.types import VariantPayload
-from marketplace.connectors.types import WriteResult
 from marketplace.extensions import db
 from marketplace.listings import backoff
-from marketplace.listings import drift
 from marketplace.listings import plan as planning
 from marketplace.listings import services
 from marketplace.listings import synclog
@@ -331,97 +328,6 @@ def _pushed(
     listing.content_fields = json.dumps(synclog.field_hashes(item))
     backoff.succeeded(listing, content=True)
     _log(shop, listing, action, sent=sent, received=synclog.answered(remote))
-
-
-def push_price_stock(shop: Shop, changes: list[planning.PriceStockChange]) -> None:
-    """All price/stock changes in as few calls as the platform allows (the connector batches),
-    then read back and compared with what was sent (``drift.py``)."""
-    rows = _listing_variants(changes)
-    updates = [
-        PriceStock(
-            str(row.listing.platform_item_id),
-            row.platform_variant_id,
-            c.seller_sku,
-            c.price,
-            c.stock,
-        )
-        for c, row in zip(changes, rows, strict=True)
-    ]
-    results = _write_price_stock(shop, updates)
-    retried: set[int] = set()
-    for change, row, result in zip(changes, rows, results, strict=True):
-        _price_stock_result(row, change, result.error, retried)
-    received = _read_back(shop, changes, rows, updates, results)
-    for change, row, result, back in zip(changes, rows, results, received, strict=True):
-        sent = {"sku": change.seller_sku, "price": change.price, "stock": change.stock}
-        _log(shop, row.listing, "price_stock", result.error, sent=sent, received=back)
-
-
-def _listing_variants(changes: list[planning.PriceStockChange]) -> list[ListingVariant]:
-    """The ListingVariant of each change, in one query."""
-    found = {
-        (lv.listing_id, lv.variant_id): lv
-        for lv in db.session.scalars(
-            select(ListingVariant).where(
-                ListingVariant.listing_id.in_({c.listing_id for c in changes})
-            )
-        )
-    }
-    return [found[(c.listing_id, c.variant_id)] for c in changes]
-
-
-def _read_back(
-    shop: Shop,
-    changes: list[planning.PriceStockChange],
-    rows: list[ListingVariant],
-    updates: list[PriceStock],
-    results: list[WriteResult],
-) -> list[dict[str, int] | None]:
-    """What came back for each change; no read when every write failed in transit."""
-    nothing: list[dict[str, int] | None] = [None] * len(changes)
-    if all(
-        r.error is not None and backoff.classify(r.error) is backoff.Kind.RETRY for r in results
-    ):
-        return nothing
-    seen = drift.read_back(shop, updates)
-    if seen is None:
-        return nothing
-    checks = [
-        drift.Check(row, c.price, c.stock, r.ok, s)
-        for c, row, r, s in zip(changes, rows, results, seen, strict=True)
-    ]
-    return list(drift.compare(shop, checks))
-
-
-def _write_price_stock(shop: Shop, updates: list[PriceStock]) -> list[WriteResult]:
-    """The connector's results; a whole batch lost in transit fails each of its variants."""
-    try:
-        return _call(shop, lambda c: c.update_price_stock(updates))
-    except ConnectorError as exc:
-        if backoff.classify(exc) is backoff.Kind.FATAL:
-            raise
-        return [WriteResult(u.seller_sku, exc) for u in updates]
-
-
-def _price_stock_result(
-    row: ListingVariant,
-    change: planning.PriceStockChange,
-    error: Exception | None,
-    retried: set[int],
-) -> None:
-    """Record one variant's outcome: pushed, refused (held until we want other values),
-    or failed in transit (the listing waits, once per batch however many variants failed)."""
-    listing = row.listing
-    if error is None:
-        row.price, row.stock = change.price, change.stock
-        row.refused_price = row.refused_stock = None
-        if listing.id not in retried:
-            backoff.succeeded(listing, content=False)
-    elif backoff.classify(error) is backoff.Kind.REJECTED:
-        row.refused_price, row.refused_stock = change.price, change.stock
-    elif listing.id not in retried:
-        retried.add(listing.id)
-        backoff.failed(listing, error)
 
 
 def settle_pending(shop: Shop, listing: Listing) -> None:
