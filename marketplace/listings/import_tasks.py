@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from marketplace import jobs
+from marketplace.common.lease import Lease
 from marketplace.common.models import utcnow
 from marketplace.connectors.types import Page
 from marketplace.connectors.types import RemoteItem
@@ -12,8 +13,7 @@ from marketplace.extensions import db
 from marketplace.listings import importing
 from marketplace.listings import services
 from marketplace.listings.models import Shop
-from marketplace.listings.models import ShopStatus
-from marketplace.listings.tasks import shop_lease
+from marketplace.listings.tasks import under_shop_lease
 
 log = logging.getLogger(__name__)
 MAX_PAGES = 1_000  # a cursor that never ends must not keep a worker forever
@@ -38,29 +38,19 @@ def enqueue_import(shop: Shop, user_id: int | None) -> jobs.JobRecord:
 
 
 def import_shop(job_id: str, shop_id: int) -> str | None:
-    """Import under the shop's sync lock; while a sync runs, say so and stop."""
-    record = db.session.get(jobs.JobRecord, job_id)
-    if record is None or record.status in jobs.TERMINAL:
-        return None
-    lease = shop_lease(shop_id)
-    if not lease.acquire():
-        record.status, record.message = (
-            jobs.FINISHED,
-            jobs.N_("A sync of this shop is running. Read its listings again when it is done."),
-        )
-        db.session.commit()
-        return "skipped"
-    try:
-        with jobs.tracked(job_id) as record:
-            shop = db.session.get(Shop, shop_id)
-            if shop is None or shop.status != ShopStatus.CONNECTED:
-                record.message = jobs.N_("The shop is not connected.")
-                return None
-            counts = run(shop)
-            record.message = jobs.N_("The shop's listings have been read.")
-            return f"{counts.bound} bound, {counts.unmatched} not matched, {counts.known} known"
-    finally:
-        lease.release()
+    """Import under the shop's sync lease; while a sync runs, say so and stop."""
+    return under_shop_lease(
+        job_id,
+        shop_id,
+        _import,
+        busy=jobs.N_("A sync of this shop is running. Read its listings again when it is done."),
+    )
+
+
+def _import(shop: Shop, lease: Lease, record: jobs.JobRecord) -> str:
+    counts = run(shop)
+    record.message = jobs.N_("The shop's listings have been read.")
+    return f"{counts.bound} bound, {counts.unmatched} not matched, {counts.known} known"
 
 
 def _page(shop: Shop, cursor: str | None) -> Page[RemoteItem]:

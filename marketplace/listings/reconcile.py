@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from marketplace import jobs
+from marketplace.common.lease import Lease
 from marketplace.connectors.types import PriceStock
 from marketplace.extensions import db
 from marketplace.listings import drift
@@ -53,33 +54,22 @@ def reconcile_all_shops() -> int:
 
 def reconcile_shop(job_id: str, shop_id: int) -> str | None:
     """Import pass, full read-back, then the sync, under the shop's lease."""
-    record = db.session.get(jobs.JobRecord, job_id)
-    if record is None or record.status in jobs.TERMINAL:
-        return None
+    return tasks.under_shop_lease(
+        job_id,
+        shop_id,
+        _reconcile,
+        busy=jobs.N_("Another sync of this shop is running."),
+        wait=1.5,  # as a sync does: a killed holder's lease lapses meanwhile
+    )
+
+
+def _reconcile(shop: Shop, lease: Lease, record: jobs.JobRecord) -> str:
+    import_tasks.run(shop)
+    drifted = read_everything_back(shop)
     db.session.commit()
-    lease = tasks.shop_lease(shop_id)
-    if not lease.acquire(wait=lease.seconds * 1.5):
-        record.status, record.message = (
-            jobs.FINISHED,
-            jobs.N_("Another sync of this shop is running."),
-        )
-        db.session.commit()
-        return "skipped"
-    try:
-        with jobs.tracked(job_id) as record:
-            shop = db.session.get(Shop, shop_id)
-            if shop is None or shop.status != ShopStatus.CONNECTED:
-                record.message = jobs.N_("The shop is not connected.")
-                return None
-            import_tasks.run(shop)
-            drifted = read_everything_back(shop)
-            db.session.commit()
-            applied = tasks.run(shop, lease)
-            record.message = jobs.N_("Reconcile finished.")
-            return f"{drifted} drifted, {applied.done} writes, {applied.failed} failed"
-        return "stopped"
-    finally:
-        lease.release()
+    applied = tasks.run(shop, lease)
+    record.message = jobs.N_("Reconcile finished.")
+    return f"{drifted} drifted, {applied.done} writes, {applied.failed} failed"
 
 
 def read_everything_back(shop: Shop) -> int:
