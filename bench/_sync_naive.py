@@ -14,10 +14,10 @@ from marketplace.catalog.storage import get_storage
 from marketplace.connectors.types import ItemPayload
 from marketplace.connectors.types import PriceStock
 from marketplace.connectors.types import VariantPayload
-from marketplace.listings import plan as planning
-from marketplace.listings import services
-from marketplace.listings.mapping import mappings
-from marketplace.listings.models import Shop
+from marketplace.listings.sync import plan as planning
+from marketplace.listings.sync.mapping import mappings
+from marketplace.shops import services
+from marketplace.shops.models import Shop
 
 PREFIX = "NAIVE-"  # its own SKUs, so it never collides with the listings the sync made
 

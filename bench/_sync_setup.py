@@ -39,10 +39,10 @@ from marketplace.config import TestConfig
 from marketplace.embedded import embedded_redis_url
 from marketplace.extensions import db
 from marketplace.extensions import rq
-from marketplace.listings import mapping as mapping_service
-from marketplace.listings import services
-from marketplace.listings.models import PlatformApp
-from marketplace.listings.models import Shop
+from marketplace.listings.sync import mapping as mapping_service
+from marketplace.shops import services
+from marketplace.shops.models import PlatformApp
+from marketplace.shops.models import Shop
 from tests.connectors.harness import PlatformEnv
 from tests.connectors.harness import serve
 

@@ -76,8 +76,8 @@ from marketplace import jobs
 from marketplace.catalog.models import Category
 from marketplace.catalog.models import Cooperative
 from marketplace.extensions import db
-from marketplace.listings import plan as planning
-from marketplace.listings import tasks
+from marketplace.listings.sync import plan as planning
+from marketplace.listings.sync import tasks
 
 # Per platform: files per image upload call, calls per created item, calls once per sync
 # (see the docstring for the sources).

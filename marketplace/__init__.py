@@ -104,12 +104,12 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.auth.views import bp as auth_bp
     from marketplace.catalog.photo_views import bp as photos_bp
     from marketplace.catalog.views import bp as catalog_bp
-    from marketplace.listings.import_views import bp as imports_bp
-    from marketplace.listings.log_views import bp as synclog_bp
-    from marketplace.listings.sync_views import bp as sync_bp
-    from marketplace.listings.views import bp as shops_bp
+    from marketplace.listings.imports.views import bp as imports_bp
+    from marketplace.listings.sync.log_views import bp as synclog_bp
+    from marketplace.listings.sync.views import bp as sync_bp
     from marketplace.main.views import bp as main_bp
     from marketplace.sales.views import bp as webhooks_bp
+    from marketplace.shops.views import bp as shops_bp
 
     blueprints = (main_bp, auth_bp, catalog_bp, photos_bp, shops_bp, admin_bp, sandbox_admin_bp)
     for blueprint in (*blueprints, sync_bp, synclog_bp, imports_bp, webhooks_bp, jobs.bp):

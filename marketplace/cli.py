@@ -110,7 +110,7 @@ def generate_key_command() -> None:
 @keys.command("rotate")
 def rotate_keys_command() -> None:
     """Re-encrypt every stored secret with the first key of ENCRYPTION_KEYS."""
-    from marketplace.listings.services import reencrypt_secrets
+    from marketplace.shops.services import reencrypt_secrets
 
     count = reencrypt_secrets()
     db.session.commit()

@@ -235,7 +235,7 @@ REQUEUEABLE: dict[str, Callable[[JobRecord], tuple[str, str, tuple[Any, ...]]]] 
     ),
     # The shop id is in the deterministic id (listings.tasks.sync_job_id).
     "shop_sync": lambda r: (
-        "marketplace.listings.tasks",
+        "marketplace.listings.sync.tasks",
         "sync_shop",
         (int(r.id.removeprefix("sync-shop-")),),
     ),

@@ -216,7 +216,7 @@ class TestRequeueStalled:
         assert jobs.requeue_stalled() == 1
         with app.app_context():
             job = Job.fetch("sync-shop-424201", connection=rq.get_queue().connection)
-        assert job.func_name == "marketplace.listings.tasks.sync_shop"
+        assert job.func_name == "marketplace.listings.sync.tasks.sync_shop"
         assert job.args == ("sync-shop-424201", 424201)
         assert job.timeout == 3 * 3600  # not RQ's 180 s
 
@@ -226,7 +226,7 @@ class TestRequeueStalled:
         with app.app_context():
             queue = rq.get_queue(jobs.SYNC)
             for record, status in ((dead, JobStatus.FAILED), (live, JobStatus.STARTED)):
-                queue.enqueue("marketplace.listings.tasks.sync_shop", job_id=record.id)
+                queue.enqueue("marketplace.listings.sync.tasks.sync_shop", job_id=record.id)
                 Job.fetch(record.id, connection=queue.connection).set_status(status)
         assert jobs.requeue_stalled() == 1
         fresh = db.session.get(jobs.JobRecord, "sync-shop-424202")

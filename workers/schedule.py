@@ -13,8 +13,8 @@ from typing import Any
 
 from marketplace import jobs
 from marketplace.catalog import tasks as catalog_tasks
-from marketplace.listings import reconcile
-from marketplace.listings import tasks as listing_tasks
+from marketplace.listings.sync import reconcile
+from marketplace.listings.sync import tasks as listing_tasks
 from marketplace.sales import tasks as sales_tasks
 
 

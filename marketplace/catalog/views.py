@@ -39,10 +39,10 @@ from marketplace.catalog.models import Category
 from marketplace.catalog.models import Product
 from marketplace.common.forms import choices
 from marketplace.extensions import db
-from marketplace.listings import services as shop_services
-from marketplace.listings.plan import shop_readiness
 from marketplace.listings.readiness import shop_problems
-from marketplace.listings.synclog import product_listings
+from marketplace.listings.sync.log import product_listings
+from marketplace.listings.sync.plan import shop_readiness
+from marketplace.shops import services as shop_services
 
 bp = Blueprint("catalog", __name__, url_prefix="/products")
 

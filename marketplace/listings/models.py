@@ -1,11 +1,10 @@
-"""Connected shops (a cooperative's account on a platform) and our app keys per platform."""
+"""Bindings of products to shops: the listing, its variants, and the images uploaded for it."""
 
 from __future__ import annotations
 
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean
 from sqlalchemy import ForeignKey
 from sqlalchemy import Integer
 from sqlalchemy import String
@@ -15,8 +14,8 @@ from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
 
-from marketplace.catalog.models import Cooperative
-from marketplace.common.crypto import EncryptedText
+from marketplace.catalog.models import Product
+from marketplace.catalog.models import Variant
 from marketplace.common.models import TimestampMixin
 from marketplace.common.models import UTCDateTime
 from marketplace.common.models import make_repr
@@ -24,61 +23,76 @@ from marketplace.common.models import str_enum
 from marketplace.extensions import db
 
 
-class PlatformApp(TimestampMixin, db.Model):  # type: ignore[name-defined]
-    """Our app's registration on one platform (one per platform), set by an admin."""
-
-    __tablename__ = "platform_apps"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    platform: Mapped[str] = mapped_column(String(20), unique=True)
-    base_url: Mapped[str] = mapped_column(String(300))
-    auth_base_url: Mapped[str] = mapped_column(String(300), default="")
-    app_key: Mapped[str] = mapped_column(String(100))
-    app_secret: Mapped[str] = mapped_column(EncryptedText)
-    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
-    sandbox: Mapped[bool] = mapped_column(Boolean, default=False)
-    requests_per_second: Mapped[int] = mapped_column(Integer, default=10)
-    # Platform-specific registration values, JSON (e.g. TikTok's service_id).
-    extra: Mapped[str] = mapped_column(Text, default="{}")
-
-    def __repr__(self) -> str:
-        return make_repr(self, "platform", "base_url", "sandbox")
+class ListingStatus(enum.StrEnum):
+    PENDING = "pending"  # recorded before the create call: a retry looks it up first
+    LIVE = "live"
+    DELISTED = "delisted"
+    FAILED = "failed"  # the platform refused it; see the sync log
 
 
-class ShopStatus(enum.StrEnum):
-    CONNECTED = "connected"
-    NEEDS_REAUTH = "needs_reauth"  # the refresh token is gone: the seller must authorize again
-    DISCONNECTED = "disconnected"
+class Listing(TimestampMixin, db.Model):  # type: ignore[name-defined]
+    """One product on one shop. The unique keys are what make retries safe."""
 
-
-class Shop(TimestampMixin, db.Model):  # type: ignore[name-defined]
-    """A cooperative's shop on a platform, with its tokens (encrypted) and its health."""
-
-    __tablename__ = "shops"
-    __table_args__ = (UniqueConstraint("cooperative_id", "platform", "platform_shop_id"),)
+    __tablename__ = "listings"
+    __table_args__ = (
+        UniqueConstraint("shop_id", "platform_item_id"),
+        UniqueConstraint("shop_id", "seller_sku"),
+        UniqueConstraint("shop_id", "product_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperatives.id"), index=True)
-    platform: Mapped[str] = mapped_column(String(20))
-    platform_shop_id: Mapped[str] = mapped_column(String(100))
-    name: Mapped[str] = mapped_column(String(200), default="")
-    status: Mapped[ShopStatus] = mapped_column(str_enum(ShopStatus), default=ShopStatus.CONNECTED)
-    access_token: Mapped[str] = mapped_column(EncryptedText)
-    refresh_token: Mapped[str] = mapped_column(EncryptedText)
-    # Platform-specific token data (e.g. TikTok's shop_cipher), JSON, encrypted.
-    token_extra: Mapped[str] = mapped_column(EncryptedText, default="{}")
-    access_expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    refresh_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    last_error_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    seller_sku: Mapped[str] = mapped_column(String(60))
+    platform_item_id: Mapped[str | None] = mapped_column(String(60))
+    status: Mapped[ListingStatus] = mapped_column(
+        str_enum(ListingStatus), default=ListingStatus.PENDING
+    )
+    content_hash: Mapped[str | None] = mapped_column(String(64))  # of the last pushed content
     last_error: Mapped[str | None] = mapped_column(Text)
-    # Sync settings: price rule, stock buffer, what to do at zero stock.
-    price_markup_percent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    price_markup_fixed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    stock_buffer: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    delist_at_zero: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # Per-field hashes of the last pushed content (JSON), to log which fields an update changes.
+    content_fields: Mapped[str | None] = mapped_column(Text)
+    # Backoff (listings/backoff.py): failed attempts in a row and the earliest next one, and
+    # the hash of a payload the platform refused, which is not sent again until it changes.
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    refused_hash: Mapped[str | None] = mapped_column(String(64))
 
-    cooperative: Mapped[Cooperative] = relationship()
+    product: Mapped[Product] = relationship()
+    variants: Mapped[list[ListingVariant]] = relationship(
+        back_populates="listing", cascade="all, delete-orphan", order_by="ListingVariant.id"
+    )
 
     def __repr__(self) -> str:
-        return make_repr(self, "id", "platform", "platform_shop_id", "status")
+        return make_repr(self, "id", "shop_id", "seller_sku", "status")
+
+
+class ListingVariant(db.Model):  # type: ignore[name-defined]
+    __tablename__ = "listing_variants"
+    __table_args__ = (UniqueConstraint("listing_id", "variant_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id", ondelete="CASCADE"))
+    variant_id: Mapped[int] = mapped_column(ForeignKey("variants.id"))
+    platform_variant_id: Mapped[str] = mapped_column(String(60))
+    price: Mapped[int | None] = mapped_column(Integer)  # as last pushed
+    stock: Mapped[int | None] = mapped_column(Integer)
+    # The price and stock the platform refused: not sent again until what we want differs.
+    refused_price: Mapped[int | None] = mapped_column(Integer)
+    refused_stock: Mapped[int | None] = mapped_column(Integer)
+
+    listing: Mapped[Listing] = relationship(back_populates="variants")
+    variant: Mapped[Variant] = relationship()
+
+
+class PlatformImage(db.Model):  # type: ignore[name-defined]
+    """A rendition already uploaded to a shop's platform: upload each image once."""
+
+    __tablename__ = "platform_images"
+    __table_args__ = (UniqueConstraint("shop_id", "sha256"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    sha256: Mapped[str] = mapped_column(String(64))
+    platform_id: Mapped[str] = mapped_column(String(200))
+    url: Mapped[str] = mapped_column(Text)

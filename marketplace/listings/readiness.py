@@ -15,8 +15,8 @@ from sqlalchemy import select
 from marketplace.catalog.models import Product
 from marketplace.catalog.readiness import problems_for
 from marketplace.extensions import db
-from marketplace.listings.models import Shop
-from marketplace.listings.sync_models import CategoryMapping
+from marketplace.listings.sync.models import CategoryMapping
+from marketplace.shops.models import Shop
 
 
 @dataclass(frozen=True)

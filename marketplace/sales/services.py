@@ -27,15 +27,15 @@ from marketplace.connectors import types as remote
 from marketplace.connectors.base import Connector
 from marketplace.connectors.types import Page
 from marketplace.extensions import db
-from marketplace.listings import services as shop_services
-from marketplace.listings.models import Shop
-from marketplace.listings.sync_models import Listing
-from marketplace.listings.sync_models import ListingVariant
+from marketplace.listings.models import Listing
+from marketplace.listings.models import ListingVariant
 from marketplace.sales.models import GONE_STATUSES
 from marketplace.sales.models import OPEN_STATUSES
 from marketplace.sales.models import Order
 from marketplace.sales.models import OrderLine
 from marketplace.sales.models import OrderPull
+from marketplace.shops import services as shop_services
+from marketplace.shops.models import Shop
 
 log = logging.getLogger(__name__)
 

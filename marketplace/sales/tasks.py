@@ -16,12 +16,12 @@ from marketplace import jobs
 from marketplace.common.models import utcnow
 from marketplace.connectors.types import Capability
 from marketplace.extensions import db
-from marketplace.listings import services as shop_services
-from marketplace.listings import stock
-from marketplace.listings.models import Shop
-from marketplace.listings.models import ShopStatus
+from marketplace.listings.sync import stock
 from marketplace.sales import services
 from marketplace.sales.models import PushEvent
+from marketplace.shops import services as shop_services
+from marketplace.shops.models import Shop
+from marketplace.shops.models import ShopStatus
 
 log = logging.getLogger(__name__)
 

@@ -21,11 +21,11 @@ from sqlalchemy.exc import IntegrityError
 from marketplace.connectors.errors import AuthError
 from marketplace.extensions import csrf
 from marketplace.extensions import db
-from marketplace.listings import services as shop_services
-from marketplace.listings.models import Shop
-from marketplace.listings.models import ShopStatus
 from marketplace.sales import tasks
 from marketplace.sales.models import PushEvent
+from marketplace.shops import services as shop_services
+from marketplace.shops.models import Shop
+from marketplace.shops.models import ShopStatus
 
 bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
 log = logging.getLogger(__name__)

@@ -56,7 +56,7 @@ def mount(app: Flask) -> None:
 
 def register_demo_apps(server_base_url: str) -> list[str]:
     """Create the PlatformApp rows that point at the mounted sandboxes (missing ones only)."""
-    from marketplace.listings.models import PlatformApp
+    from marketplace.shops.models import PlatformApp
 
     created = []
     existing = set(db.session.scalars(select(PlatformApp.platform)))

@@ -11,8 +11,8 @@ from flask.testing import FlaskClient
 from marketplace.catalog.readiness import content_problems
 from marketplace.common.models import utcnow
 from marketplace.extensions import db
-from marketplace.listings import plan as planning
-from marketplace.listings.models import Shop
+from marketplace.listings.sync import plan as planning
+from marketplace.shops.models import Shop
 from tests import factories
 
 COMPLETE = {"weight_g": 550, "length_cm": 25, "width_cm": 12, "height_cm": 9}

@@ -16,11 +16,11 @@ from sqlalchemy import select
 from marketplace.catalog import photos
 from marketplace.extensions import db
 from marketplace.extensions import rq
-from marketplace.listings import mapping as mapping_service
-from marketplace.listings import services
-from marketplace.listings import tasks
-from marketplace.listings.models import PlatformApp
-from marketplace.listings.models import Shop
+from marketplace.listings.sync import mapping as mapping_service
+from marketplace.listings.sync import tasks
+from marketplace.shops import services
+from marketplace.shops.models import PlatformApp
+from marketplace.shops.models import Shop
 from tests import factories
 from tests.conftest import make_app
 from tests.connectors.harness import PlatformEnv

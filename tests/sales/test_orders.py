@@ -15,12 +15,12 @@ from marketplace.connectors.types import Order as RemoteOrder
 from marketplace.connectors.types import OrderLine as RemoteLine
 from marketplace.connectors.types import OrderStatus
 from marketplace.extensions import db
-from marketplace.listings import plan as planning
-from marketplace.listings import stock
-from marketplace.listings.models import Shop
+from marketplace.listings.sync import plan as planning
+from marketplace.listings.sync import stock
 from marketplace.sales import services
 from marketplace.sales.models import Order
 from marketplace.sales.models import OrderLine
+from marketplace.shops.models import Shop
 from tests.sales.conftest import NATIVE
 from tests.sales.conftest import PLATFORMS
 from tests.sales.conftest import STOCK

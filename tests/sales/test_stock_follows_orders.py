@@ -16,8 +16,8 @@ import pytest
 from marketplace import jobs
 from marketplace.connectors.push import hmac_hex
 from marketplace.extensions import db
-from marketplace.listings.models import Shop
 from marketplace.sales import tasks as sales_tasks
+from marketplace.shops.models import Shop
 from tests.sales.conftest import STOCK
 from tests.sales.conftest import Cooperative
 from tests.sales.conftest import remote_stock

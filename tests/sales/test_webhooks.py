@@ -21,9 +21,9 @@ from marketplace.connectors.shopee import ShopeeConnector
 from marketplace.connectors.tiktok import TikTokConnector
 from marketplace.connectors.types import AppConfig
 from marketplace.extensions import db
-from marketplace.listings.models import PlatformApp
-from marketplace.listings.models import Shop
 from marketplace.sales.models import PushEvent
+from marketplace.shops.models import PlatformApp
+from marketplace.shops.models import Shop
 from tests import factories
 
 SHOPEE_BODY = (

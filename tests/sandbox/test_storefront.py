@@ -31,9 +31,9 @@ from marketplace.connectors.types import RemoteItem
 from marketplace.connectors.types import TokenSet
 from marketplace.connectors.types import VariantPayload
 from marketplace.extensions import db
-from marketplace.listings.models import PlatformApp
-from marketplace.listings.models import Shop
 from marketplace.sandbox.mount import register_demo_apps
+from marketplace.shops.models import PlatformApp
+from marketplace.shops.models import Shop
 from tests import factories
 from tests.conftest import make_app
 from tests.connectors.harness import PlatformEnv

@@ -1,0 +1,123 @@
+"""A shop's listings not linked to the catalogue: read them from the shop, link, ignore."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_babel import gettext
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from marketplace.auth.guards import catalogue_editor_required
+from marketplace.catalog.models import Product
+from marketplace.extensions import db
+from marketplace.listings.imports import services as importing
+from marketplace.listings.imports import tasks as import_tasks
+from marketplace.shops.views import shop_or_404
+
+bp = Blueprint("imports", __name__, url_prefix="/shops")
+
+
+@bp.get("/<int:shop_id>/import")
+@catalogue_editor_required
+def show(shop_id: int) -> str:
+    """The listings waiting to be linked (or the ignored ones), with what they nearly match."""
+    shop = shop_or_404(shop_id)
+    ignored = request.args.get("ignored") == "1"
+    return render_template(
+        "listings/import.html",
+        shop=shop,
+        ignored=ignored,
+        items=importing.items(shop, ignored),
+        counts=importing.counts(shop),
+        products=importing.linkable_products(shop),
+    )
+
+
+@bp.post("/<int:shop_id>/import")
+@catalogue_editor_required
+def start(shop_id: int) -> Any:
+    """Start (or join) the job that reads the shop's listings."""
+    shop = shop_or_404(shop_id)
+    record = import_tasks.enqueue_import(shop, current_user.id)
+    db.session.commit()
+    return render_template("listings/import_started.html", shop=shop, record=record)
+
+
+@bp.get("/<int:shop_id>/import/<int:item_id>")
+@catalogue_editor_required
+def preview(shop_id: int, item_id: int) -> Any:
+    """What linking the listing to the chosen product would do, variant by variant."""
+    shop = shop_or_404(shop_id)
+    try:
+        row = importing.item(shop, item_id)
+    except importing.LinkError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("imports.show", shop_id=shop.id))
+    product_id = request.args.get("product_id", type=int) or row.candidate_id
+    product: Product | None = None
+    problem = None
+    if product_id:
+        try:
+            product = importing.product_to_link(shop, product_id)
+        except importing.LinkError as exc:
+            problem = str(exc)
+    rows, free = importing.preview(row, product) if product else ([], [])
+    return render_template(
+        "listings/import_link.html",
+        shop=shop,
+        row=row,
+        product=product,
+        problem=problem,
+        rows=rows,
+        free=free,
+        products=importing.linkable_products(shop),
+    )
+
+
+@bp.post("/<int:shop_id>/import/<int:item_id>/link")
+@catalogue_editor_required
+def link(shop_id: int, item_id: int) -> Response:
+    """Link the listing to the chosen product."""
+    shop = shop_or_404(shop_id)
+    product_id = request.form.get("product_id", type=int)
+    return _save_and_return(
+        shop.id,
+        lambda: importing.link(shop, item_id, product_id),
+        gettext("Linked. The next sync updates this listing instead of creating another."),
+    )
+
+
+@bp.post("/<int:shop_id>/import/<int:item_id>/ignore")
+@catalogue_editor_required
+def ignore(shop_id: int, item_id: int) -> Response:
+    """Ignore the listing (``ignored=0`` shows it again)."""
+    shop = shop_or_404(shop_id)
+    ignored = request.form.get("ignored", "1") != "0"
+    return _save_and_return(
+        shop.id,
+        lambda: importing.set_ignored(shop, item_id, ignored),
+        gettext("Ignored. It stays on the shop, outside the catalogue.")
+        if ignored
+        else gettext("It is back in the list to link."),
+    )
+
+
+def _save_and_return(shop_id: int, save: Callable[[], object], done: str) -> Response:
+    """Run a change; commit and say so, or roll back and say why; back to the list."""
+    try:
+        save()
+    except importing.LinkError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(done, "success")
+    return redirect(url_for("imports.show", shop_id=shop_id))

@@ -1,0 +1,314 @@
+"""Plan: what each listing should be on a shop, compared with what was last pushed.
+
+Nothing here calls a platform. The plan is what the manager previews ("3 new,
+12 price/stock changes, 1 delist") and what ``sync.apply`` carries out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from marketplace.catalog.image_rules import PLATFORM_RULES
+from marketplace.catalog.models import PhotoStatus
+from marketplace.catalog.models import Product
+from marketplace.catalog.models import ProductStatus
+from marketplace.catalog.models import Variant
+from marketplace.catalog.readiness import problems_for
+from marketplace.common.models import utcnow
+from marketplace.extensions import db
+from marketplace.listings.imports.models import UnmatchedItem
+from marketplace.listings.models import Listing
+from marketplace.listings.models import ListingStatus
+from marketplace.listings.sync import backoff
+from marketplace.listings.sync.models import CategoryMapping
+from marketplace.sales.services import reserved_by_variant
+from marketplace.shops.models import Shop
+
+
+def seller_sku(product: Product) -> str:
+    """The parent SKU of a product on every shop; stable for the product's life."""
+    return f"OCOP-{product.id}"
+
+
+def shop_price(shop: Shop, price: int) -> int:
+    """Our price with the shop's markup, rounded to the nearest 1.000 đ."""
+    raw = price * (100 + shop.price_markup_percent) / 100 + shop.price_markup_fixed
+    return max(1000, int((raw + 500) // 1000) * 1000)
+
+
+def available_stock(shop: Shop, variant: Variant, reserved: int = 0) -> int:
+    """On hand − reserved by open orders − the shop's safety buffer, never below zero."""
+    return max(0, variant.stock - reserved - shop.stock_buffer)
+
+
+def _options(text: str) -> dict[str, str]:
+    name, sep, value = text.partition(":")
+    return {name.strip(): value.strip()} if sep and value.strip() else {}
+
+
+def image_hashes(product: Product, platform: str) -> list[str]:
+    """The platform renditions of the product's ready photos, in gallery order."""
+    rule = PLATFORM_RULES[platform]
+    hashes = []
+    for photo in product.photos:
+        rendition = photo.rendition(platform) if photo.status == PhotoStatus.READY else None
+        if rendition is not None and rendition.sha256:
+            hashes.append(rendition.sha256)
+    return hashes[: rule.max_count]
+
+
+def content(product: Product, shop: Shop, mapping: CategoryMapping) -> dict[str, Any]:
+    """Everything of a listing but price and stock, as plain JSON-able data."""
+    return {
+        "seller_sku": seller_sku(product),
+        "name": product.name,
+        "description_html": product.description,
+        "category_id": mapping.platform_category_id,
+        "attributes": json.loads(mapping.attributes or "{}"),
+        "brand": product.brand or "",
+        "images": image_hashes(product, shop.platform),
+        "variants": [
+            {
+                "seller_sku": v.sku,
+                "options": _options(v.options),
+                "weight_g": v.weight_g,
+                "length_cm": v.length_cm,
+                "width_cm": v.width_cm,
+                "height_cm": v.height_cm,
+                "barcode": v.barcode,
+            }
+            for v in product.variants
+        ],
+    }
+
+
+def content_hash(data: dict[str, Any]) -> str:
+    """A stable hash of a listing's content."""
+    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def payload_hash(
+    shop: Shop,
+    product: Product,
+    mapping: CategoryMapping,
+    *,
+    create: bool,
+    reserved: dict[int, int] | None = None,
+) -> str:
+    """What a refusal is pinned to: the content, and for a create its prices and stock too
+    (they travel in the create's payload, not in an update's)."""
+    data = content(product, shop, mapping)
+    if create:
+        data["prices"] = [
+            [
+                shop_price(shop, v.price),
+                shop_price(shop, v.list_price) if v.list_price else None,
+                available_stock(shop, v, (reserved or {}).get(v.id, 0)),
+            ]
+            for v in product.variants
+        ]
+    return content_hash(data)
+
+
+@dataclass
+class PriceStockChange:
+    listing_id: int
+    variant_id: int
+    seller_sku: str
+    price: int
+    stock: int
+
+
+@dataclass
+class Plan:
+    shop_id: int
+    creates: list[int] = field(default_factory=list)  # product ids (or pending listings)
+    updates: list[int] = field(default_factory=list)  # listing ids
+    price_stock: list[PriceStockChange] = field(default_factory=list)
+    delists: list[int] = field(default_factory=list)  # listing ids
+    relists: list[int] = field(default_factory=list)  # listing ids
+    # Pending listings of products no longer wanted: a create cut short may have left
+    # the item on the platform, live; it is looked up and delisted (or the row dropped).
+    settles: list[int] = field(default_factory=list)  # listing ids
+    not_ready: dict[int, list[str]] = field(default_factory=dict)  # product id -> problems
+    # listing id -> why it is left out this time (refused, or retried later)
+    waiting: dict[int, backoff.Waiting] = field(default_factory=dict)
+    unlinked: int = 0  # listings on the shop neither linked to the catalogue nor ignored
+
+    @property
+    def writes(self) -> int:
+        return (
+            len(self.creates)
+            + len(self.updates)
+            + len(self.delists)
+            + len(self.relists)
+            + len(self.settles)
+            + (1 if self.price_stock else 0)
+        )
+
+
+def _products(shop: Shop) -> list[Product]:
+    return list(
+        db.session.scalars(
+            select(Product)
+            .where(Product.cooperative_id == shop.cooperative_id)
+            .options(selectinload(Product.variants), selectinload(Product.photos))
+            .order_by(Product.id)
+        )
+    )
+
+
+def _mappings(shop: Shop) -> dict[int, CategoryMapping]:
+    rows = db.session.scalars(select(CategoryMapping).where(CategoryMapping.shop_id == shop.id))
+    return {m.category_id: m for m in rows}
+
+
+def _listings(shop: Shop) -> dict[int, Listing]:
+    rows = db.session.scalars(
+        select(Listing).where(Listing.shop_id == shop.id).options(selectinload(Listing.variants))
+    )
+    return {listing.product_id: listing for listing in rows}
+
+
+def shop_readiness(shops: list[Shop], products: list[Product]) -> dict[int, dict[int, list[str]]]:
+    """For the product list: product id → shop id → what keeps it off that shop."""
+    mappings = {shop.id: _mappings(shop) for shop in shops}
+    return {
+        product.id: {shop.id: _problems(product, shop, mappings[shop.id]) for shop in shops}
+        for product in products
+    }
+
+
+def _problems(product: Product, shop: Shop, mappings: dict[int, CategoryMapping]) -> list[str]:
+    problems = [p.message for p in problems_for(product, shop.platform)]
+    mapping = mappings.get(product.category_id)  # type: ignore[arg-type]
+    if mapping is None:
+        problems.insert(0, "category_not_mapped")
+    elif mapping.missing:
+        problems.insert(0, f"attributes_missing:{mapping.missing}")
+    return problems
+
+
+def _unlinked_skus(shop: Shop) -> tuple[int, set[str]]:
+    """How many listings of the shop wait to be linked, and every seller SKU they carry."""
+    rows = db.session.scalars(
+        select(UnmatchedItem).where(
+            UnmatchedItem.shop_id == shop.id, UnmatchedItem.ignored.is_(False)
+        )
+    ).all()
+    return len(rows), {sku for row in rows for sku in row.skus}
+
+
+def make_plan(shop: Shop, now: datetime | None = None) -> Plan:
+    """Compare every product of the cooperative with its listing on the shop.
+
+    Listings in backoff (``backoff.py``) are left out and counted in ``waiting``.
+    """
+    plan, now = Plan(shop_id=shop.id), now or utcnow()
+    mappings, listings = _mappings(shop), _listings(shop)
+    reserved = reserved_by_variant(shop.cooperative_id)
+    plan.unlinked, unlinked_skus = _unlinked_skus(shop)
+    for product in _products(shop):
+        listing = listings.get(product.id)
+        wanted = product.status == ProductStatus.ACTIVE
+        if not wanted:
+            if listing is not None and listing.status == ListingStatus.LIVE:
+                _delist_unless_waiting(plan, listing, now)
+            elif listing is not None and listing.status == ListingStatus.PENDING:
+                plan.settles.append(listing.id)
+            continue
+        problems = _problems(product, shop, mappings)
+        unbound = listing is None or listing.platform_item_id is None
+        if unbound and _carried(product, unlinked_skus):
+            # A listing the import could not bind carries this product's SKU: creating
+            # it would make the duplicate the import is there to prevent. Link or ignore first.
+            problems.insert(0, "unlinked_listing")
+        if problems:
+            plan.not_ready[product.id] = problems
+            continue
+        mapping = mappings[product.category_id]  # type: ignore[index]
+        if listing is None or listing.platform_item_id is None:
+            _plan_create(plan, shop, product, listing, mapping, now, reserved)
+        else:
+            _plan_product(plan, shop, product, listing, mapping, now, reserved)
+    return plan
+
+
+def _carried(product: Product, skus: set[str]) -> bool:
+    return bool(skus) and (
+        seller_sku(product) in skus or any(v.sku in skus for v in product.variants)
+    )
+
+
+def _delist_unless_waiting(plan: Plan, listing: Listing, now: datetime) -> None:
+    wait = backoff.held(listing, now, None)
+    if wait is None:
+        plan.delists.append(listing.id)
+    else:
+        plan.waiting[listing.id] = wait
+
+
+def _plan_create(
+    plan: Plan,
+    shop: Shop,
+    product: Product,
+    listing: Listing | None,
+    mapping: CategoryMapping,
+    now: datetime,
+    reserved: dict[int, int],
+) -> None:
+    """A new listing, or one whose create failed: again, unless it must wait."""
+    if listing is not None:
+        digest = payload_hash(shop, product, mapping, create=True, reserved=reserved)
+        wait = backoff.held(listing, now, digest)
+        if wait is not None:
+            plan.waiting[listing.id] = wait
+            return
+    plan.creates.append(product.id)
+
+
+def _plan_product(
+    plan: Plan,
+    shop: Shop,
+    product: Product,
+    listing: Listing,
+    mapping: CategoryMapping,
+    now: datetime,
+    reserved: dict[int, int],
+) -> None:
+    digest = content_hash(content(product, shop, mapping))
+    wait = backoff.held(listing, now, digest if listing.content_hash != digest else None)
+    if wait is not None and wait.reason == backoff.Reason.RETRY_LATER:
+        plan.waiting[listing.id] = wait
+        return
+    if wait is not None:  # the new content was refused; price and stock still go
+        plan.waiting[listing.id] = wait
+    elif listing.content_hash != digest:
+        plan.updates.append(listing.id)
+    pushed = {lv.variant_id: lv for lv in listing.variants}
+    total = 0
+    for variant in product.variants:
+        price = shop_price(shop, variant.price)
+        stock = available_stock(shop, variant, reserved.get(variant.id, 0))
+        total += stock
+        known = pushed.get(variant.id)
+        if known is None or (known.price, known.stock) == (price, stock):
+            continue
+        if backoff.variant_held(known, price, stock):
+            plan.waiting.setdefault(listing.id, backoff.Waiting(backoff.Reason.PRICE_STOCK_REFUSED))
+        else:
+            plan.price_stock.append(
+                PriceStockChange(listing.id, variant.id, variant.sku, price, stock)
+            )
+    if shop.delist_at_zero and total == 0 and listing.status == ListingStatus.LIVE:
+        plan.delists.append(listing.id)
+    elif listing.status == ListingStatus.DELISTED and (total > 0 or not shop.delist_at_zero):
+        plan.relists.append(listing.id)

@@ -1,0 +1,123 @@
+"""A shop's sync page: settings, category mapping, plan preview, apply with progress, log."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_babel import get_locale
+from flask_babel import gettext
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from marketplace.auth.guards import catalogue_editor_required
+from marketplace.catalog.models import Category
+from marketplace.catalog.models import Product
+from marketplace.connectors.errors import ConnectorError
+from marketplace.extensions import db
+from marketplace.listings.sync import mapping as mapping_service
+from marketplace.listings.sync import plan as planning
+from marketplace.listings.sync import tasks
+from marketplace.listings.sync.models import SyncEvent
+from marketplace.shops.models import Shop
+from marketplace.shops.views import shop_or_404
+
+bp = Blueprint("sync", __name__, url_prefix="/shops")
+
+
+@bp.get("/<int:shop_id>/sync")
+@catalogue_editor_required
+def show(shop_id: int) -> str:
+    """Settings, mappings, what a sync would do now, and the recent log."""
+    shop = shop_or_404(shop_id)
+    mappings = mapping_service.mappings(shop)
+    try:
+        leaves = mapping_service.leaf_categories(shop)
+        specs = {
+            category_id: mapping_service.attributes(shop, m.platform_category_id)
+            for category_id, m in mappings.items()
+        }
+    except ConnectorError as exc:
+        leaves, specs = [], {}
+        flash(gettext("The shop did not answer: %(error)s", error=exc.message), "error")
+    events = db.session.scalars(
+        select(SyncEvent)
+        .where(SyncEvent.shop_id == shop.id)
+        .order_by(SyncEvent.id.desc())
+        .limit(50)
+    ).all()
+    products = db.session.scalars(
+        select(Product).where(Product.cooperative_id == shop.cooperative_id)
+    ).all()
+    used = {p.category_id for p in products}
+    categories = [
+        c for c in db.session.scalars(select(Category).order_by(Category.position)) if c.id in used
+    ]
+    return render_template(
+        "listings/sync.html",
+        shop=shop,
+        plan=planning.make_plan(shop),
+        leaves=leaves,
+        categories=categories,
+        mappings=mappings,
+        values={k: json.loads(m.attributes or "{}") for k, m in mappings.items()},
+        specs=specs,
+        names={p.id: p.name for p in products},
+        events=events,
+        locale=str(get_locale()),
+    )
+
+
+@bp.post("/<int:shop_id>/sync/settings")
+@catalogue_editor_required
+def settings(shop_id: int) -> Response:
+    """Price rule, stock buffer and zero-stock rule."""
+    shop = shop_or_404(shop_id)
+    return _save_and_return(shop, lambda: mapping_service.save_settings(shop, request.form))
+
+
+@bp.post("/<int:shop_id>/sync/mapping")
+@catalogue_editor_required
+def save_mapping(shop_id: int) -> Response:
+    """Map one of our categories to a leaf category of the platform."""
+    shop = shop_or_404(shop_id)
+    return _save_and_return(
+        shop,
+        lambda: mapping_service.save_mapping(
+            shop,
+            request.form.get("category_id", type=int) or 0,
+            request.form.get("platform_category_id", ""),
+            {k[5:]: v for k, v in request.form.items() if k.startswith("attr-") and v.strip()},
+        ),
+    )
+
+
+def _save_and_return(shop: Shop, save: Callable[[], object]) -> Response:
+    """Run a save; commit and say so, or roll back and show why; back to the sync page."""
+    try:
+        save()
+    except (ValueError, ConnectorError) as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(gettext("Saved."), "success")
+    return redirect(url_for("sync.show", shop_id=shop.id))
+
+
+@bp.post("/<int:shop_id>/sync")
+@catalogue_editor_required
+def apply(shop_id: int) -> Any:
+    """Start (or join) the shop's sync job."""
+    shop = shop_or_404(shop_id)
+    record = tasks.enqueue_sync(shop, current_user.id)
+    db.session.commit()
+    return render_template("listings/sync_started.html", shop=shop, record=record)
