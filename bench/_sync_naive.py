@@ -8,12 +8,12 @@ rate limiter as the real sync, so the calls and seconds compare like for like.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from marketplace.catalog.models import Product
 from marketplace.catalog.storage import RENDITIONS
 from marketplace.catalog.storage import get_storage
-from marketplace.connectors.types import ItemPayload
 from marketplace.connectors.types import PriceStock
-from marketplace.connectors.types import VariantPayload
 from marketplace.listings.sync import plan as planning
 from marketplace.listings.sync.mapping import mappings
 from marketplace.shops import services
@@ -28,34 +28,20 @@ def list_naively(shop: Shop, products: list[Product]) -> int:
     mapping = mappings(shop)
     storage = get_storage()
     for product in products:
-        data = planning.content(product, shop, mapping[product.category_id])  # type: ignore[index]
+        wanted = planning.listing_payload(product, shop, mapping[product.category_id], {})  # type: ignore[index]
         images = [
-            connector.upload_image(storage.get(RENDITIONS, sha256), f"{sha256[:16]}.jpg")
-            for sha256 in data["images"]
+            connector.upload_image(
+                storage.get(RENDITIONS, ref.platform_id), f"{ref.platform_id[:16]}.jpg"
+            )
+            for ref in wanted.images
         ]
         item = connector.create_item(
-            ItemPayload(
-                seller_sku=PREFIX + data["seller_sku"],
-                name=data["name"],
-                description_html=data["description_html"],
-                category_id=data["category_id"],
+            replace(
+                wanted,
+                seller_sku=PREFIX + wanted.seller_sku,
                 images=images,
-                attributes=data["attributes"],
                 brand="",
-                weight_g=product.variants[0].weight_g,
-                variants=[
-                    VariantPayload(
-                        seller_sku=PREFIX + v.sku,
-                        price=planning.shop_price(shop, v.price),
-                        stock=planning.available_stock(shop, v),
-                        options=row["options"],
-                        weight_g=v.weight_g,
-                        length_cm=v.length_cm,
-                        width_cm=v.width_cm,
-                        height_cm=v.height_cm,
-                    )
-                    for v, row in zip(product.variants, data["variants"], strict=True)
-                ],
+                variants=[replace(v, seller_sku=PREFIX + v.seller_sku) for v in wanted.variants],
             )
         )
         for remote in item.variants:  # one write per SKU

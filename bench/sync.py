@@ -2,7 +2,7 @@
 
 1,000 products × 3 variants, each with a photo of its own and the cooperative's label
 photo (the same file on every product), are synced by the real code
-(``listings.tasks.run``) to a Lazada, a Shopee and a TikTok Shop sandbox served over
+(``listings.sync.runner.run``) to a Lazada, a Shopee and a TikTok Shop sandbox served over
 loopback HTTP, with latency and a standing rate limit set on the sandboxes, the shops
 connected through the sandboxes' consent pages and the category mapped. Then a resync
 with nothing changed, then the naive way (``_sync_naive.py``) on the first products.
@@ -77,7 +77,7 @@ from marketplace.catalog.models import Category
 from marketplace.catalog.models import Cooperative
 from marketplace.extensions import db
 from marketplace.listings.sync import plan as planning
-from marketplace.listings.sync import tasks
+from marketplace.listings.sync import runner
 
 # Per platform: files per image upload call, calls per created item, calls once per sync
 # (see the docstring for the sources).
@@ -163,7 +163,7 @@ def run_platform(
         calls.clear()
         started = time.perf_counter()
         _progress(env.name, started)
-        first = tasks.run(setup.shop(shop_id))
+        first = runner.run(setup.shop(shop_id))
         result.seconds = time.perf_counter() - started
         if first.failed:
             print(f"  {env.name}: {first.failed} writes failed (see the sync log)", flush=True)
@@ -173,7 +173,7 @@ def run_platform(
         result.by_path = calls.by_path(env.name)
 
         calls.clear()
-        result.resync_writes = tasks.run(setup.shop(shop_id)).done
+        result.resync_writes = runner.run(setup.shop(shop_id)).done
         result.resync_calls = calls.total(env.name)
         db.session.remove()
 

@@ -10,6 +10,7 @@ from flask import Flask
 from werkzeug.routing import IntegerConverter
 from werkzeug.routing import Map
 
+from marketplace import jobs
 from marketplace.config import INSTANCE_PATH
 from marketplace.config import Config
 
@@ -30,6 +31,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     app.url_map.converters["int"] = DatabaseIntConverter
     _register_blueprints(app)
     _register_cli(app)
+    jobs.init_app(app)  # after the blueprints: their modules declare most jobs
 
     from marketplace.main import errors
     from marketplace.sandbox import mount
@@ -70,6 +72,7 @@ def _init_extensions(app: Flask) -> None:
     from marketplace import extensions
     from marketplace.auth import services as auth_services
     from marketplace.common import formatting
+    from marketplace.common import hooks
     from marketplace.common import security
     from marketplace.common import sqlite
     from marketplace.main import i18n
@@ -90,29 +93,39 @@ def _init_extensions(app: Flask) -> None:
     extensions.rq.init_app(app)
     auth_services.init_login(app)
     formatting.init_app(app)
+    hooks.init_app(app)
     security.init_app(app)
     i18n.init_app(app)
-    import workers.schedule
-
-    workers.schedule.register(extensions.rq)
 
 
 def _register_blueprints(app: Flask) -> None:
-    from marketplace import jobs
     from marketplace.admin.sandbox import bp as sandbox_admin_bp
     from marketplace.admin.views import bp as admin_bp
     from marketplace.auth.views import bp as auth_bp
     from marketplace.catalog.photo_views import bp as photos_bp
     from marketplace.catalog.views import bp as catalog_bp
+    from marketplace.jobs.views import bp as jobs_bp
     from marketplace.listings.imports.views import bp as imports_bp
-    from marketplace.listings.sync.log_views import bp as synclog_bp
     from marketplace.listings.sync.views import bp as sync_bp
+    from marketplace.listings.views import bp as listings_bp
     from marketplace.main.views import bp as main_bp
     from marketplace.sales.views import bp as webhooks_bp
     from marketplace.shops.views import bp as shops_bp
 
-    blueprints = (main_bp, auth_bp, catalog_bp, photos_bp, shops_bp, admin_bp, sandbox_admin_bp)
-    for blueprint in (*blueprints, sync_bp, synclog_bp, imports_bp, webhooks_bp, jobs.bp):
+    for blueprint in (
+        main_bp,
+        auth_bp,
+        catalog_bp,
+        photos_bp,
+        shops_bp,
+        listings_bp,
+        sync_bp,
+        imports_bp,
+        admin_bp,
+        sandbox_admin_bp,
+        webhooks_bp,
+        jobs_bp,
+    ):
         app.register_blueprint(blueprint)
 
 

@@ -90,7 +90,9 @@ def rebuild_media_command(now: bool) -> None:
             photos.render(photo)
             db.session.commit()
         else:
-            tasks.enqueue_render(photo, photo.product.cooperative_id, None)
+            tasks.render_photo.enqueue(
+                photo_id=photo.id, for_cooperative=photo.product.cooperative_id
+            )
         count += 1
     db.session.commit()
     click.echo(f"{count} photos {'rendered' if now else 'queued on the media queue'}.")

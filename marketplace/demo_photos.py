@@ -49,6 +49,6 @@ def add_demo_photos() -> int:
             continue
         upload = photos.Upload(f"demo-{product.id}.jpg", demo_photo(product))
         for photo in photos.add_photos(product, [upload], None, None):
-            tasks.enqueue_render(photo, product.cooperative_id, None)
+            tasks.render_photo.enqueue(photo_id=photo.id, for_cooperative=product.cooperative_id)
             count += 1
     return count

@@ -3,6 +3,7 @@ and the export run end to end by a real ``flask rq worker`` process on the real 
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from rq.exceptions import NoSuchJobError
 from rq.job import Job
 from rq.job import JobStatus
 from sqlalchemy import select
@@ -21,6 +23,7 @@ from marketplace.catalog import tasks
 from marketplace.common.models import utcnow
 from marketplace.extensions import db
 from marketplace.extensions import rq
+from marketplace.sales import tasks as sales_tasks
 from tests import factories
 from tests.conftest import make_app
 from tests.databases import fresh_database
@@ -38,11 +41,9 @@ class TestEnqueueAfterCommit:
     def test_nothing_reaches_redis_before_commit_or_after_rollback(
         self, app: Any, cooperative: Any
     ) -> None:
-        record = jobs.enqueue(
-            tasks.export_catalog,
-            cooperative.id,
-            kind="catalog_export",
+        record = tasks.export_catalog.enqueue(
             cooperative_id=cooperative.id,
+            for_cooperative=cooperative.id,
         )
         assert record.id not in queued_ids(app)
         db.session.rollback()
@@ -51,27 +52,78 @@ class TestEnqueueAfterCommit:
     def test_commit_pushes_the_job_with_its_record_id_first(
         self, app: Any, cooperative: Any
     ) -> None:
-        record = jobs.enqueue(
-            tasks.export_catalog,
-            cooperative.id,
-            kind="catalog_export",
+        record = tasks.export_catalog.enqueue(
             cooperative_id=cooperative.id,
+            for_cooperative=cooperative.id,
         )
         db.session.commit()
         assert record.id in queued_ids(app)
         with app.app_context():
             job = Job.fetch(record.id, connection=rq.get_queue().connection)
-        assert job.args == (record.id, cooperative.id)
+        assert (job.args, job.kwargs) == ((record.id,), {"cooperative_id": cooperative.id})
         assert job.func_name == "marketplace.catalog.tasks.export_catalog"
 
     def test_deterministic_id_does_not_duplicate_a_live_job(self, cooperative: Any) -> None:
-        first = jobs.enqueue(tasks.export_catalog, cooperative.id, kind="x", job_id="same")
-        second = jobs.enqueue(tasks.export_catalog, cooperative.id, kind="x", job_id="same")
+        first = sales_tasks.pull_shop_orders.enqueue(shop_id=4242)
+        second = sales_tasks.pull_shop_orders.enqueue(shop_id=4242)
         assert first is second
+        assert first.id == "pull-orders-4242"
+        assert sales_tasks.pull_shop_orders.enqueue(shop_id=4243) is not first
 
     def test_unknown_queue_is_refused(self) -> None:
         with pytest.raises(ValueError, match="unknown queue"):
-            jobs.enqueue(tasks.export_catalog, 1, kind="x", queue="nope")
+            jobs.Job(
+                lambda job_id: None, kind="x", queue="nope", id=None, requeue=False, timeout=None
+            ).enqueue()
+
+    def test_arguments_must_be_the_job_functions_own(self) -> None:
+        with pytest.raises(TypeError, match=r"order_pull takes \['shop_id'\], got \['shop'\]"):
+            sales_tasks.pull_shop_orders.enqueue(shop=1)
+        with pytest.raises(TypeError, match="order_pull takes"):
+            sales_tasks.pull_shop_orders.enqueue()
+        assert db.session.scalars(select(jobs.JobRecord)).all() == []
+
+    def test_a_kind_is_declared_once(self) -> None:
+        with pytest.raises(ValueError, match="'order_pull' declared twice"):
+            jobs.job(kind="order_pull")(lambda job_id: None)
+        assert jobs.JOBS["order_pull"] is sales_tasks.pull_shop_orders
+
+
+class TestSchedule:
+    """The cron's schedule is read from the ``@jobs.periodic`` declarations."""
+
+    def test_every_periodic_function_is_on_the_cron_once(self, app: Any) -> None:
+        names = {f"{p.func.__module__}.{p.func.__name__}" for p in jobs.SCHEDULE}
+        assert {
+            "marketplace.catalog.tasks.purge_old_exports",
+            "marketplace.jobs.declare.requeue_stalled",
+            "marketplace.listings.sync.tasks.sync_all_shops",
+            "marketplace.listings.sync.tasks.reconcile_all_shops",
+            "marketplace.sales.tasks.pull_all_orders",
+            "marketplace.sales.tasks.purge_old_pushes",
+            "marketplace.shops.tasks.refresh_expiring_tokens",
+        } <= names
+        registered = [entry["func"] for entry in rq._cron_job_data]
+        assert sorted(map(id, registered)) == sorted(id(p.func) for p in jobs.SCHEDULE)
+
+    def test_the_app_is_built_without_the_process_entry_points(self, tmp_path: Path) -> None:
+        script = (
+            "import sys; from marketplace import create_app; create_app(); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'workers'))"
+        )
+        env = {**os.environ, "MARKETPLACE_INSTANCE": str(tmp_path), "SANDBOX": "0"}
+        env.pop("REDIS_URL", None)
+        env["REDIS_URL"] = f"unix://{tmp_path}/none.sock"  # never connected to by create_app
+        out = subprocess.run(
+            [sys.executable, "-c", script],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        assert out.stdout.strip().splitlines()[-1] == "[]"
 
 
 class TestJobEndpoint:
@@ -106,12 +158,10 @@ class TestJobEndpoint:
             name="Xoài Yên Châu",
             variants=[{"sku": "XOAI-1KG", "price": 65_000}, {"sku": "XOAI-2KG", "price": 120_000}],
         )
-        record = jobs.enqueue(
-            tasks.export_catalog,
-            cooperative.id,
-            kind="catalog_export",
+        record = tasks.export_catalog.enqueue(
             cooperative_id=cooperative.id,
-            user_id=manager.id,
+            for_cooperative=cooperative.id,
+            by_user=manager.id,
         )
         tasks.export_catalog(record.id, cooperative.id)
         assert record.status == "finished"
@@ -129,7 +179,7 @@ class TestJobEndpoint:
         assert download.data[:2] == b"PK"  # an XLSX is a zip file
 
     def test_failure_leaves_a_terminal_state(self, cooperative: Any) -> None:
-        record = jobs.enqueue(tasks.export_catalog, 999_999, kind="catalog_export")
+        record = tasks.export_catalog.enqueue(cooperative_id=999_999)
         with pytest.raises(LookupError):
             tasks.export_catalog(record.id, 999_999)
         assert record.status == "failed"
@@ -150,12 +200,10 @@ class TestRealWorker:
             manager = factories.member(cooperative)
             for n in range(12):
                 factories.ProductFactory(cooperative=cooperative, name=f"Chè {n}")
-            record = jobs.enqueue(
-                tasks.export_catalog,
-                cooperative.id,
-                kind="catalog_export",
+            record = tasks.export_catalog.enqueue(
                 cooperative_id=cooperative.id,
-                user_id=manager.id,
+                for_cooperative=cooperative.id,
+                by_user=manager.id,
             )
             job_id, email = record.id, manager.email
             db.session.commit()
@@ -197,12 +245,15 @@ class TestRealWorker:
 class TestRequeueStalled:
     """The five-minute cron: jobs Redis lost are pushed again, dead started ones run again."""
 
-    def _record(self, job_id: str, status: str) -> jobs.JobRecord:
+    def _record(
+        self, job_id: str, status: str, kind: str = "shop_sync", queue: str = jobs.SYNC
+    ) -> jobs.JobRecord:
         long_ago = utcnow() - timedelta(hours=1)
         record = jobs.JobRecord(
             id=job_id,
-            kind="shop_sync",
-            queue=jobs.SYNC,
+            kind=kind,
+            queue=queue,
+            args=json.dumps({"shop_id": int(job_id.rsplit("-", 1)[1])}),
             status=status,
             created_at=long_ago,
             updated_at=long_ago,
@@ -217,8 +268,27 @@ class TestRequeueStalled:
         with app.app_context():
             job = Job.fetch("sync-shop-424201", connection=rq.get_queue().connection)
         assert job.func_name == "marketplace.listings.sync.tasks.sync_shop"
-        assert job.args == ("sync-shop-424201", 424201)
+        assert (job.args, job.kwargs) == (("sync-shop-424201",), {"shop_id": 424201})
         assert job.timeout == 3 * 3600  # not RQ's 180 s
+
+    def test_a_queued_order_pull_redis_lost_is_pushed_again(self, app: Any) -> None:
+        self._record("pull-orders-424204", jobs.QUEUED, "order_pull", jobs.SALES)
+        assert jobs.requeue_stalled() == 1
+        with app.app_context():
+            job = Job.fetch("pull-orders-424204", connection=rq.get_queue().connection)
+            assert job.origin == jobs.SALES
+        assert job.func_name == "marketplace.sales.tasks.pull_shop_orders"
+        assert job.kwargs == {"shop_id": 424204}
+
+    def test_a_record_without_arguments_or_of_an_unknown_kind_is_left(self, app: Any) -> None:
+        self._record("sync-shop-424205", jobs.QUEUED).args = None
+        self._record("gone-424206", jobs.QUEUED, "no_such_kind")
+        assert jobs.requeue_stalled() == 0
+        with app.app_context():
+            for job_id in ("sync-shop-424205", "gone-424206"):
+                with pytest.raises(NoSuchJobError):
+                    Job.fetch(job_id, connection=rq.get_queue().connection)
+        assert db.session.get(jobs.JobRecord, "sync-shop-424205").status == jobs.QUEUED
 
     def test_a_started_job_rq_gave_up_on_runs_again_and_a_live_one_is_left(self, app: Any) -> None:
         dead = self._record("sync-shop-424202", jobs.STARTED)

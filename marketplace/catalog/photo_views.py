@@ -73,7 +73,9 @@ def upload(product_id: int) -> BaseResponse:
         flash(prefix + error.message + " " + gettext("Nothing was saved."), "error")
         return _back(product_id)
     for photo in added:
-        tasks.enqueue_render(photo, product.cooperative_id, current_user.id)
+        tasks.render_photo.enqueue(
+            photo_id=photo.id, for_cooperative=product.cooperative_id, by_user=current_user.id
+        )
     db.session.commit()
     flash(gettext("Photos added; they are being prepared."), "success")
     return _back(product_id)

@@ -22,6 +22,7 @@ def _report(done: int, total: int) -> None:
     jobs.report_progress(done, total)
 
 
+@jobs.job(kind="catalog_export", requeue=True)
 def export_catalog(job_id: str, cooperative_id: int) -> str | None:
     """Export a cooperative's catalogue to XLSX; the file name goes on the job record."""
     record = db.session.get(jobs.JobRecord, job_id)
@@ -46,6 +47,8 @@ def export_catalog(job_id: str, cooperative_id: int) -> str | None:
         return f"{rows} rows"
 
 
+# Exports hold a cooperative's whole catalogue: do not keep them longer than needed.
+@jobs.periodic("17 * * * *")
 def purge_old_exports() -> int:
     """Delete export files and their job records past ``EXPORT_RETENTION``; returns the count."""
     cutoff = utcnow() - current_app.config["EXPORT_RETENTION"]
@@ -63,6 +66,7 @@ def purge_old_exports() -> int:
     return len(old)
 
 
+@jobs.job(kind="photo_render", queue=jobs.MEDIA, requeue=True)
 def render_photo(job_id: str, photo_id: int) -> str | None:
     """Make a photo's renditions (thumbnail, display, one per platform)."""
     record = db.session.get(jobs.JobRecord, job_id)
@@ -74,15 +78,3 @@ def render_photo(job_id: str, photo_id: int) -> str | None:
             return None  # deleted before the worker got to it
         photos.render(photo)
         return f"photo {photo_id} rendered"
-
-
-def enqueue_render(photo: Photo, cooperative_id: int, user_id: int | None) -> jobs.JobRecord:
-    """Queue the renditions of a photo on the media queue (after the commit)."""
-    return jobs.enqueue(
-        render_photo,
-        photo.id,
-        kind="photo_render",
-        queue=jobs.MEDIA,
-        cooperative_id=cooperative_id,
-        user_id=user_id,
-    )

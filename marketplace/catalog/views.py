@@ -39,10 +39,6 @@ from marketplace.catalog.models import Category
 from marketplace.catalog.models import Product
 from marketplace.common.forms import choices
 from marketplace.extensions import db
-from marketplace.listings.readiness import shop_problems
-from marketplace.listings.sync.log import product_listings
-from marketplace.listings.sync.plan import shop_readiness
-from marketplace.shops import services as shop_services
 
 bp = Blueprint("catalog", __name__, url_prefix="/products")
 
@@ -111,12 +107,9 @@ def products() -> str:
     page = services.search_products(
         current_cooperative(), flt, current_app.config["PRODUCTS_PER_PAGE"]
     )
-    shops = shop_services.connected_shops(current_cooperative())
     return render_template(
         "catalog/list.html",
         page=page,
-        shops=shops,
-        readiness=shop_readiness(shops, list(page.items)),
         flt=flt,
         categories=_categories(),
         cooperatives=allowed_cooperatives(),
@@ -227,15 +220,12 @@ def _add_variant_row(form: ProductForm) -> None:
 def detail(product_id: int) -> str:
     """A product with its variants and history."""
     product = _product_or_404(product_id)
-    shop_listings = product_listings(product)
     return render_template(
         "catalog/detail.html",
         product=product,
         history=services.history(product),
         readiness=readiness.readiness(product),
         platform_titles=readiness.PLATFORM_TITLES,
-        shop_listings=shop_listings,
-        shop_problems={shop.id: shop_problems(product, shop) for shop, _ in shop_listings},
     )
 
 
@@ -265,12 +255,8 @@ def _set_archived(product_id: int, archived: bool, message: str) -> Response:
 def export() -> Any:
     """Start the XLSX export job; the page follows its progress."""
     cooperative = current_cooperative()
-    record = jobs.enqueue(
-        tasks.export_catalog,
-        cooperative.id,
-        kind="catalog_export",
-        cooperative_id=cooperative.id,
-        user_id=current_user.id,
+    record = tasks.export_catalog.enqueue(
+        cooperative_id=cooperative.id, for_cooperative=cooperative.id, by_user=current_user.id
     )
     db.session.commit()
     if request.accept_mimetypes.best == "application/json":

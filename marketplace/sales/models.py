@@ -16,6 +16,8 @@ from sqlalchemy import Integer
 from sqlalchemy import String
 from sqlalchemy import Text
 from sqlalchemy import UniqueConstraint
+from sqlalchemy import func
+from sqlalchemy import select
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
@@ -109,3 +111,18 @@ class PushEvent(db.Model):  # type: ignore[name-defined]
     platform_shop_id: Mapped[str] = mapped_column(String(100), default="")
     kind: Mapped[str] = mapped_column(String(40), default="")
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+def reserved_by_variant(cooperative_id: int) -> dict[int, int]:
+    """Variant id → units promised to buyers by open orders, across every shop."""
+    rows = db.session.execute(
+        select(OrderLine.variant_id, func.sum(OrderLine.quantity))
+        .join(Order)
+        .where(
+            Order.cooperative_id == cooperative_id,
+            Order.status.in_(OPEN_STATUSES),
+            OrderLine.variant_id.is_not(None),
+        )
+        .group_by(OrderLine.variant_id)
+    )
+    return {int(variant_id or 0): int(total) for variant_id, total in rows}

@@ -10,18 +10,17 @@ they can be sold again is the cooperative's call (they edit the stock).
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 from collections.abc import Iterator
 from datetime import datetime
 from datetime import timedelta
 
-from sqlalchemy import func
 from sqlalchemy import select
 
 from marketplace.catalog.models import AuditEntry
 from marketplace.catalog.models import Product
 from marketplace.catalog.models import Variant
+from marketplace.catalog.sku import product_id_of
 from marketplace.common.models import utcnow
 from marketplace.connectors import types as remote
 from marketplace.connectors.base import Connector
@@ -43,22 +42,6 @@ log = logging.getLogger(__name__)
 OVERLAP = timedelta(minutes=10)
 # A shop's first pull looks back this far, so orders placed just before connecting count.
 FIRST_LOOK_BACK = timedelta(days=1)
-_PARENT_SKU = re.compile(r"^OCOP-(\d+)$")
-
-
-def reserved_by_variant(cooperative_id: int) -> dict[int, int]:
-    """Variant id → units promised to buyers by open orders, across every shop."""
-    rows = db.session.execute(
-        select(OrderLine.variant_id, func.sum(OrderLine.quantity))
-        .join(Order)
-        .where(
-            Order.cooperative_id == cooperative_id,
-            Order.status.in_(OPEN_STATUSES),
-            OrderLine.variant_id.is_not(None),
-        )
-        .group_by(OrderLine.variant_id)
-    )
-    return {int(variant_id or 0): int(total) for variant_id, total in rows}
 
 
 def _windows(start: datetime, end: datetime, days: int) -> Iterator[tuple[datetime, datetime]]:
@@ -168,11 +151,11 @@ def _variant_id(shop: Shop, line: remote.OrderLine) -> int | None:
         if pushed is not None:
             return pushed
     # A product with one variant may be listed without variants, under its parent SKU.
-    match = _PARENT_SKU.match(line.seller_sku)
-    if match:
+    product_id = product_id_of(line.seller_sku)
+    if product_id is not None:
         only = db.session.scalars(
             select(Variant.id).where(
-                Variant.product_id == int(match.group(1)),
+                Variant.product_id == product_id,
                 Variant.cooperative_id == shop.cooperative_id,
             )
         ).all()

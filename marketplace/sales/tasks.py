@@ -1,4 +1,4 @@
-"""Order pulls and the stock pushes they trigger, on the ``sales`` queue.
+"""Order pulls, on the ``sales`` queue; a pull that moved stock says so (``signals``).
 
 The ``sales`` queue is separate from ``sync`` so that a long catalogue sync never
 delays the stock push after an order; a worker lists ``sales`` first.
@@ -16,9 +16,9 @@ from marketplace import jobs
 from marketplace.common.models import utcnow
 from marketplace.connectors.types import Capability
 from marketplace.extensions import db
-from marketplace.listings.sync import stock
 from marketplace.sales import services
 from marketplace.sales.models import PushEvent
+from marketplace.sales.signals import stock_moved
 from marketplace.shops import services as shop_services
 from marketplace.shops.models import Shop
 from marketplace.shops.models import ShopStatus
@@ -31,30 +31,7 @@ def _takes_orders(shop: Shop) -> bool:
     return shop.status == ShopStatus.CONNECTED and Capability.ORDERS in connector.capabilities
 
 
-def enqueue_pull(shop: Shop) -> jobs.JobRecord:
-    """Pull the shop's recently updated orders (one queued pull per shop at most)."""
-    return jobs.enqueue(
-        pull_shop_orders,
-        shop.id,
-        kind="order_pull",
-        queue=jobs.SALES,
-        cooperative_id=shop.cooperative_id,
-        job_id=f"pull-orders-{shop.id}",
-    )
-
-
-def enqueue_stock_push(shop: Shop) -> jobs.JobRecord:
-    """Push the shop's price/stock as the database has it when the job runs."""
-    return jobs.enqueue(
-        push_shop_stock,
-        shop.id,
-        kind="stock_push",
-        queue=jobs.SALES,
-        cooperative_id=shop.cooperative_id,
-        job_id=f"push-stock-{shop.id}",
-    )
-
-
+@jobs.job(kind="order_pull", queue=jobs.SALES, id="pull-orders-{shop_id}", requeue=True)
 def pull_shop_orders(job_id: str, shop_id: int) -> str | None:
     """Upsert the shop's new and changed orders; when stock moved, push it to every shop."""
     with jobs.tracked(job_id) as record:
@@ -64,23 +41,14 @@ def pull_shop_orders(job_id: str, shop_id: int) -> str | None:
         moved = services.pull_orders(shop)
         db.session.commit()
         if moved:
-            for other in shop_services.connected_shops(shop.cooperative):
-                enqueue_stock_push(other)
+            stock_moved.send(shop)
         record.message = jobs.N_("Orders pulled.")
         return "stock moved" if moved else "no stock change"
 
 
-def push_shop_stock(job_id: str, shop_id: int) -> str | None:
-    """The targeted push after an order: price/stock and the zero-stock rule, nothing else."""
-    with jobs.tracked(job_id) as record:
-        shop = db.session.get(Shop, shop_id)
-        if shop is None or shop.status != ShopStatus.CONNECTED:
-            return None
-        writes = stock.push_stock_and_listing(shop)
-        record.message = jobs.N_("Stock pushed.")
-        return f"{writes} writes"
-
-
+# Stock follows orders: a light pull of recently updated orders per shop, every minute
+# (pushes, when a platform sends them, only make it sooner).
+@jobs.periodic(60, queue=jobs.SALES)
 def pull_all_orders() -> int:
     """Cron (every minute): queue a light pull of recent orders for every shop that has them."""
     shops = [
@@ -89,11 +57,13 @@ def pull_all_orders() -> int:
         if _takes_orders(shop)
     ]
     for shop in shops:
-        enqueue_pull(shop)
+        pull_shop_orders.enqueue(shop_id=shop.id, for_cooperative=shop.cooperative_id)
     db.session.commit()
     return len(shops)
 
 
+# A push is only kept to recognise the platform's retries of it.
+@jobs.periodic("41 3 * * *")
 def purge_old_pushes(keep_days: int = 30) -> int:
     """Cron (daily): forget pushes older than any platform's retries; returns how many."""
     cutoff = utcnow() - timedelta(days=keep_days)

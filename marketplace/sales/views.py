@@ -82,7 +82,7 @@ def receive(platform: str) -> Response:
             )
         )
         for shop in shops:
-            tasks.enqueue_pull(shop)
+            tasks.pull_shop_orders.enqueue(shop_id=shop.id, for_cooperative=shop.cooperative_id)
     db.session.commit()
     # Shopee wants an empty 2xx body; the others accept it too.
     return Response(status=200)

@@ -10,7 +10,6 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from marketplace import jobs
 from marketplace.catalog import tasks
 from marketplace.catalog.models import Product
 from marketplace.catalog.models import Variant
@@ -119,12 +118,8 @@ class TestExportSafety:
     ) -> None:
         factories.ProductFactory(cooperative=cooperative, name='=HYPERLINK("http://x","bấm")')
         factories.ProductFactory(cooperative=cooperative, name="Mận\x0b hậu")
-        record = jobs.enqueue(
-            tasks.export_catalog,
-            cooperative.id,
-            kind="catalog_export",
-            cooperative_id=cooperative.id,
-            user_id=manager.id,
+        record = tasks.export_catalog.enqueue(
+            cooperative_id=cooperative.id, for_cooperative=cooperative.id, by_user=manager.id
         )
         tasks.export_catalog(record.id, cooperative.id)
         assert record.status == "finished"

@@ -102,5 +102,5 @@ class TestProductPage:
         assert "Nhóm của sản phẩm chưa được gắn với ngành hàng của gian hàng này." in page
         assert f'href="/shops/{shop.id}/sync#mapping"' in page
         assert "Lazada cần kích thước gói hàng (dài, rộng, cao) của biến thể MO-250." in page
-        held = planning.make_plan(shop).not_ready[product.id]
+        held = [m.message for m in planning.make_plan(shop).not_ready[product.id]]
         assert "Lazada cần khối lượng của biến thể MO-250." in held

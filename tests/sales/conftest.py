@@ -17,7 +17,7 @@ from marketplace.catalog import photos
 from marketplace.extensions import db
 from marketplace.extensions import rq
 from marketplace.listings.sync import mapping as mapping_service
-from marketplace.listings.sync import tasks
+from marketplace.listings.sync import runner
 from marketplace.shops import services
 from marketplace.shops.models import PlatformApp
 from marketplace.shops.models import Shop
@@ -137,7 +137,7 @@ def cooperative(
             shops[name] = _connect(env, coop, category.id).id
         db.session.commit()
         for shop_id in shops.values():
-            tasks.run(db.session.get_one(Shop, shop_id))
+            runner.run(db.session.get_one(Shop, shop_id))
         result = Cooperative(sales_app, coop.id, shops, variants, envs)
         db.session.remove()
     return result

@@ -23,7 +23,6 @@ from tests.sales.conftest import Cooperative
 from tests.sales.conftest import remote_stock
 from tests.sales.test_orders import SKU
 from tests.sales.test_orders import place
-from workers.schedule import SCHEDULE
 
 pytestmark = pytest.mark.worker
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,7 +64,7 @@ def wait_for_stock(coop: Cooperative, platforms: list[str], wanted: int) -> floa
 
 
 def test_orders_are_pulled_every_minute() -> None:
-    entry = next(e for e in SCHEDULE if e.func is sales_tasks.pull_all_orders)
+    entry = next(e for e in jobs.SCHEDULE if e.func is sales_tasks.pull_all_orders)
     assert entry.every == 60
     assert entry.queue == jobs.SALES
 

@@ -9,19 +9,16 @@ rewrite a listing that may be something else.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
 
 from marketplace.catalog.models import Product
+from marketplace.catalog.sku import product_id_of
 from marketplace.connectors.types import RemoteItem
 from marketplace.connectors.types import RemoteVariant
 from marketplace.listings.imports.models import MatchOutcome
-
-# plan.seller_sku writes "OCOP-<id>"; platforms may hand it back with stray spaces.
-_PARENT = re.compile(r"\s*OCOP-(\d{1,10})\s*")
 
 
 @dataclass(frozen=True)
@@ -58,8 +55,7 @@ class Match:
 
 def parent_product(catalogue: Catalogue, seller_sku: str) -> int | None:
     """The product whose parent SKU this is, if it is one of the catalogue's."""
-    found = _PARENT.fullmatch(seller_sku or "")
-    product_id = int(found.group(1)) if found else None
+    product_id = product_id_of(seller_sku or "")
     return product_id if product_id in catalogue.products else None
 
 

@@ -30,6 +30,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from marketplace.catalog.models import Product
+from marketplace.catalog.sku import parent_sku
 from marketplace.connectors.types import RemoteItem
 from marketplace.extensions import db
 from marketplace.listings.imports.matching import Catalogue
@@ -42,7 +43,6 @@ from marketplace.listings.imports.models import UnmatchedItem
 from marketplace.listings.models import Listing
 from marketplace.listings.models import ListingStatus
 from marketplace.listings.models import ListingVariant
-from marketplace.listings.sync import plan as planning
 from marketplace.shops.models import Shop
 
 # The connectors' normalised item status → our binding's. A listing under review
@@ -134,7 +134,7 @@ def bind(
     """Write the binding of ``item`` to the product (completing a binding that has no item)."""
     product = db.session.get_one(Product, product_id)
     listing = existing or Listing(
-        shop_id=shop.id, product_id=product.id, seller_sku=planning.seller_sku(product)
+        shop_id=shop.id, product_id=product.id, seller_sku=parent_sku(product.id)
     )
     listing.platform_item_id = item.platform_item_id
     listing.status = STATUS.get(item.status, ListingStatus.LIVE)

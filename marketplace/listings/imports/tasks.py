@@ -11,7 +11,7 @@ from marketplace.connectors.types import Page
 from marketplace.connectors.types import RemoteItem
 from marketplace.extensions import db
 from marketplace.listings.imports import services as importing
-from marketplace.listings.sync.tasks import under_shop_lease
+from marketplace.listings.lease import under_shop_lease
 from marketplace.shops import services
 from marketplace.shops.models import Shop
 
@@ -19,24 +19,7 @@ log = logging.getLogger(__name__)
 MAX_PAGES = 1_000  # a cursor that never ends must not keep a worker forever
 
 
-def import_job_id(shop_id: int) -> str:
-    """Deterministic, so asking twice while one is queued or running gives the same job."""
-    return f"import-shop-{shop_id}"
-
-
-def enqueue_import(shop: Shop, user_id: int | None) -> jobs.JobRecord:
-    """Queue an import of the shop's listings on the sync queue (after the commit)."""
-    return jobs.enqueue(
-        import_shop,
-        shop.id,
-        kind="shop_import",
-        queue=jobs.SYNC,
-        cooperative_id=shop.cooperative_id,
-        user_id=user_id,
-        job_id=import_job_id(shop.id),
-    )
-
-
+@jobs.job(kind="shop_import", queue=jobs.SYNC, id="import-shop-{shop_id}", requeue=True)
 def import_shop(job_id: str, shop_id: int) -> str | None:
     """Import under the shop's sync lease; while a sync runs, say so and stop."""
     return under_shop_lease(

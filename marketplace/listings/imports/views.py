@@ -46,7 +46,9 @@ def show(shop_id: int) -> str:
 def start(shop_id: int) -> Any:
     """Start (or join) the job that reads the shop's listings."""
     shop = shop_or_404(shop_id)
-    record = import_tasks.enqueue_import(shop, current_user.id)
+    record = import_tasks.import_shop.enqueue(
+        shop_id=shop.id, for_cooperative=shop.cooperative_id, by_user=current_user.id
+    )
     db.session.commit()
     return render_template("listings/import_started.html", shop=shop, record=record)
 

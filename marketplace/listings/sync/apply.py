@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TypeVar
 
 from sqlalchemy import select
@@ -19,6 +20,7 @@ from sqlalchemy.orm import selectinload
 
 from marketplace.catalog.models import Photo
 from marketplace.catalog.models import Product
+from marketplace.catalog.sku import parent_sku
 from marketplace.catalog.storage import RENDITIONS
 from marketplace.catalog.storage import get_storage
 from marketplace.connectors import registry
@@ -30,7 +32,6 @@ from marketplace.connectors.errors import Retryable
 from marketplace.connectors.types import ImageRef
 from marketplace.connectors.types import ItemPayload
 from marketplace.connectors.types import RemoteItem
-from marketplace.connectors.types import VariantPayload
 from marketplace.extensions import db
 from marketplace.listings.models import Listing
 from marketplace.listings.models import ListingStatus
@@ -41,7 +42,6 @@ from marketplace.listings.sync import log as synclog
 from marketplace.listings.sync import plan as planning
 from marketplace.listings.sync.mapping import brand_names
 from marketplace.listings.sync.models import CategoryMapping
-from marketplace.sales.services import reserved_by_variant
 from marketplace.shops import services
 from marketplace.shops.models import Shop
 
@@ -173,45 +173,30 @@ def _upload(shop: Shop, sha256: str) -> ImageRef:
     return _call(shop, lambda connector: connector.upload_image(data, f"{sha256[:16]}.jpg"))
 
 
-def payload(
-    shop: Shop, product: Product, listing: Listing | None = None
-) -> tuple[ItemPayload, str]:
-    """The ItemPayload the shop should have for the product, and its content hash."""
-    data = planning.content(product, shop, _mapping(shop, product))
-    reserved = reserved_by_variant(shop.cooperative_id)
+def planned(shop: Shop, product: Product, reserved: dict[int, int]) -> ItemPayload:
+    """The listing as the plan defines it (``plan.listing_payload``); no platform call."""
+    return planning.listing_payload(product, shop, _mapping(shop, product), reserved)
+
+
+def to_send(
+    shop: Shop, product: Product, item: ItemPayload, listing: Listing | None = None
+) -> ItemPayload:
+    """The planned payload made ready for the platform: its images uploaded (each once per
+    shop), the platform's variant ids we know, and a brand only where the platform has it."""
     known = {row.variant_id: row.platform_variant_id for row in listing.variants} if listing else {}
-    variants = [
-        VariantPayload(
-            seller_sku=v.sku,
-            price=planning.shop_price(shop, v.price),
-            stock=planning.available_stock(shop, v, reserved.get(v.id, 0)),
-            list_price=planning.shop_price(shop, v.list_price) if v.list_price else None,
-            options=row["options"],
-            weight_g=v.weight_g,
-            length_cm=v.length_cm,
-            width_cm=v.width_cm,
-            height_cm=v.height_cm,
-            barcode=v.barcode,
-            platform_variant_id=known.get(v.id, ""),
-        )
-        for v, row in zip(product.variants, data["variants"], strict=True)
-    ]
-    item = ItemPayload(
-        seller_sku=data["seller_sku"],
-        name=data["name"],
-        description_html=data["description_html"],
-        category_id=data["category_id"],
-        images=_image_refs(shop, data["images"]),
-        variants=variants,
-        attributes=data["attributes"],
+    return replace(
+        item,
+        images=_image_refs(shop, [image.platform_id for image in item.images]),
+        variants=[
+            replace(wanted, platform_variant_id=known.get(variant.id, ""))
+            for variant, wanted in zip(product.variants, item.variants, strict=True)
+        ],
         # A cooperative's own brand is rarely registered with the platform: list it
         # without a brand rather than have the platform refuse the product.
-        brand=data["brand"]
-        if data["brand"] and data["brand"] in brand_names(shop, data["category_id"])
+        brand=item.brand
+        if item.brand and item.brand in brand_names(shop, item.category_id)
         else "",
-        weight_g=next((v.weight_g for v in product.variants if v.weight_g), None),
     )
-    return item, planning.content_hash(data)
 
 
 def prepare_create(shop: Shop, product: Product) -> tuple[Listing, bool]:
@@ -221,9 +206,7 @@ def prepare_create(shop: Shop, product: Product) -> tuple[Listing, bool]:
     )
     if listing is not None:
         return listing, True
-    listing = Listing(
-        shop_id=shop.id, product_id=product.id, seller_sku=planning.seller_sku(product)
-    )
+    listing = Listing(shop_id=shop.id, product_id=product.id, seller_sku=parent_sku(product.id))
     db.session.add(listing)
     db.session.flush()
     return listing, False
@@ -273,11 +256,13 @@ def _bind(
     listing.content_hash, listing.last_error = digest, None
 
 
-def push_create(shop: Shop, listing: Listing, resumed: bool) -> None:
+def push_create(shop: Shop, listing: Listing, resumed: bool, reserved: dict[int, int]) -> None:
     """Create the listing on the platform, or link the one an earlier attempt created."""
     product = listing.product
+    wanted = planned(shop, product, reserved)
+    digest = planning.payload_hash(wanted)
     try:
-        item, digest = payload(shop, product)
+        item = to_send(shop, product, wanted)
         found = _call(shop, lambda c: c.find_by_seller_sku(listing.seller_sku)) if resumed else None
         if found is not None:
             linked = _call(shop, lambda c: c.update_item(found.platform_item_id, item))
@@ -288,27 +273,22 @@ def push_create(shop: Shop, listing: Listing, resumed: bool) -> None:
     except ConnectorError as exc:
         if backoff.classify(exc) is backoff.Kind.REJECTED:
             listing.status = ListingStatus.FAILED
-        digest = planning.payload_hash(
-            shop,
-            product,
-            _mapping(shop, product),
-            create=True,
-            reserved=reserved_by_variant(shop.cooperative_id),
-        )
-        _failed(shop, listing, "create", exc, digest)
+        refused = planning.payload_hash(wanted, with_price_stock=True)
+        _failed(shop, listing, "create", exc, refused)
         return
     _bind(listing, product, remote, item, digest, created=True)
     _pushed(shop, listing, "create", item, synclog.created(item), remote)
 
 
-def push_update(shop: Shop, listing: Listing) -> None:
+def push_update(shop: Shop, listing: Listing, reserved: dict[int, int]) -> None:
     """Replace the listing's content on the platform."""
     product = listing.product
+    wanted = planned(shop, product, reserved)
+    digest = planning.payload_hash(wanted)
     try:
-        item, digest = payload(shop, product, listing)
+        item = to_send(shop, product, wanted, listing)
         remote = _call(shop, lambda c: c.update_item(str(listing.platform_item_id), item))
     except ConnectorError as exc:
-        digest = planning.payload_hash(shop, product, _mapping(shop, product), create=False)
         _failed(shop, listing, "update", exc, digest)
         return
     sent = synclog.updated(item, listing.content_fields)

@@ -15,7 +15,6 @@ from typing import Any
 from flask_babel import gettext
 from sqlalchemy import select
 
-from marketplace.catalog.models import Product
 from marketplace.connectors.errors import ConnectorError
 from marketplace.connectors.errors import Rejected
 from marketplace.connectors.types import ItemPayload
@@ -23,7 +22,6 @@ from marketplace.connectors.types import RemoteItem
 from marketplace.extensions import db
 from marketplace.listings.models import Listing
 from marketplace.listings.sync.models import SyncEvent
-from marketplace.shops import services
 from marketplace.shops.models import Shop
 
 Summary = dict[str, Any]
@@ -151,12 +149,3 @@ def timeline(listing: Listing, limit: int = 200) -> list[SyncEvent]:
             .limit(limit)
         )
     )
-
-
-def product_listings(product: Product) -> list[tuple[Shop, Listing | None]]:
-    """Each connected shop of the product's cooperative, with the product's listing there."""
-    listings = {
-        listing.shop_id: listing
-        for listing in db.session.scalars(select(Listing).where(Listing.product_id == product.id))
-    }
-    return [(shop, listings.get(shop.id)) for shop in services.connected_shops(product.cooperative)]

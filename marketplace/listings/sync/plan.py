@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import asdict
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -21,21 +21,21 @@ from marketplace.catalog.models import PhotoStatus
 from marketplace.catalog.models import Product
 from marketplace.catalog.models import ProductStatus
 from marketplace.catalog.models import Variant
-from marketplace.catalog.readiness import problems_for
+from marketplace.catalog.sku import parent_sku
 from marketplace.common.models import utcnow
+from marketplace.connectors.types import ImageRef
+from marketplace.connectors.types import ItemPayload
+from marketplace.connectors.types import VariantPayload
 from marketplace.extensions import db
 from marketplace.listings.imports.models import UnmatchedItem
 from marketplace.listings.models import Listing
 from marketplace.listings.models import ListingStatus
+from marketplace.listings.readiness import Missing
+from marketplace.listings.readiness import missing_for_shop
 from marketplace.listings.sync import backoff
 from marketplace.listings.sync.models import CategoryMapping
-from marketplace.sales.services import reserved_by_variant
+from marketplace.sales.models import reserved_by_variant
 from marketplace.shops.models import Shop
-
-
-def seller_sku(product: Product) -> str:
-    """The parent SKU of a product on every shop; stable for the product's life."""
-    return f"OCOP-{product.id}"
 
 
 def shop_price(shop: Shop, price: int) -> int:
@@ -65,57 +65,57 @@ def image_hashes(product: Product, platform: str) -> list[str]:
     return hashes[: rule.max_count]
 
 
-def content(product: Product, shop: Shop, mapping: CategoryMapping) -> dict[str, Any]:
-    """Everything of a listing but price and stock, as plain JSON-able data."""
-    return {
-        "seller_sku": seller_sku(product),
-        "name": product.name,
-        "description_html": product.description,
-        "category_id": mapping.platform_category_id,
-        "attributes": json.loads(mapping.attributes or "{}"),
-        "brand": product.brand or "",
-        "images": image_hashes(product, shop.platform),
-        "variants": [
-            {
-                "seller_sku": v.sku,
-                "options": _options(v.options),
-                "weight_g": v.weight_g,
-                "length_cm": v.length_cm,
-                "width_cm": v.width_cm,
-                "height_cm": v.height_cm,
-                "barcode": v.barcode,
-            }
+def listing_payload(
+    product: Product, shop: Shop, mapping: CategoryMapping, reserved: dict[int, int]
+) -> ItemPayload:
+    """The one definition of what a listing should be on the shop.
+
+    Images are named by their renditions' hashes (``ImageRef.platform_id``); the apply
+    step swaps in the platform's references once they are uploaded. The content hash
+    is taken from this, so a field added here is compared as soon as it is sent.
+    """
+    return ItemPayload(
+        seller_sku=parent_sku(product.id),
+        name=product.name,
+        description_html=product.description,
+        category_id=mapping.platform_category_id,
+        images=[ImageRef(sha256, "") for sha256 in image_hashes(product, shop.platform)],
+        variants=[
+            VariantPayload(
+                seller_sku=v.sku,
+                price=shop_price(shop, v.price),
+                stock=available_stock(shop, v, reserved.get(v.id, 0)),
+                list_price=shop_price(shop, v.list_price) if v.list_price else None,
+                options=_options(v.options),
+                weight_g=v.weight_g,
+                length_cm=v.length_cm,
+                width_cm=v.width_cm,
+                height_cm=v.height_cm,
+                barcode=v.barcode,
+            )
             for v in product.variants
         ],
-    }
+        attributes=json.loads(mapping.attributes or "{}"),
+        brand=product.brand or "",
+        weight_g=next((v.weight_g for v in product.variants if v.weight_g), None),
+    )
 
 
-def content_hash(data: dict[str, Any]) -> str:
-    """A stable hash of a listing's content."""
+# Price and stock travel in price/stock writes (and in a create); the variant id is where
+# a write goes, not what it says.
+PRICE_STOCK_FIELDS = ("price", "stock", "list_price")
+NOT_CONTENT = ("platform_variant_id",)
+
+
+def payload_hash(item: ItemPayload, *, with_price_stock: bool = False) -> str:
+    """A stable hash of everything the payload sends; price and stock only for a create,
+    where they travel with the content (what a refused create is pinned to)."""
+    data = asdict(item)
+    dropped = NOT_CONTENT + (() if with_price_stock else PRICE_STOCK_FIELDS)
+    for variant in data["variants"]:
+        for name in dropped:
+            variant.pop(name)
     return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-
-
-def payload_hash(
-    shop: Shop,
-    product: Product,
-    mapping: CategoryMapping,
-    *,
-    create: bool,
-    reserved: dict[int, int] | None = None,
-) -> str:
-    """What a refusal is pinned to: the content, and for a create its prices and stock too
-    (they travel in the create's payload, not in an update's)."""
-    data = content(product, shop, mapping)
-    if create:
-        data["prices"] = [
-            [
-                shop_price(shop, v.price),
-                shop_price(shop, v.list_price) if v.list_price else None,
-                available_stock(shop, v, (reserved or {}).get(v.id, 0)),
-            ]
-            for v in product.variants
-        ]
-    return content_hash(data)
 
 
 @dataclass
@@ -138,10 +138,12 @@ class Plan:
     # Pending listings of products no longer wanted: a create cut short may have left
     # the item on the platform, live; it is looked up and delisted (or the row dropped).
     settles: list[int] = field(default_factory=list)  # listing ids
-    not_ready: dict[int, list[str]] = field(default_factory=dict)  # product id -> problems
+    not_ready: dict[int, list[Missing]] = field(default_factory=dict)  # product id -> problems
     # listing id -> why it is left out this time (refused, or retried later)
     waiting: dict[int, backoff.Waiting] = field(default_factory=dict)
     unlinked: int = 0  # listings on the shop neither linked to the catalogue nor ignored
+    # Variant id -> units held by open orders when the plan was made: read once per run.
+    reserved: dict[int, int] = field(default_factory=dict)
 
     @property
     def writes(self) -> int:
@@ -178,33 +180,14 @@ def _listings(shop: Shop) -> dict[int, Listing]:
     return {listing.product_id: listing for listing in rows}
 
 
-def shop_readiness(shops: list[Shop], products: list[Product]) -> dict[int, dict[int, list[str]]]:
-    """For the product list: product id → shop id → what keeps it off that shop."""
-    mappings = {shop.id: _mappings(shop) for shop in shops}
-    return {
-        product.id: {shop.id: _problems(product, shop, mappings[shop.id]) for shop in shops}
-        for product in products
-    }
-
-
-def _problems(product: Product, shop: Shop, mappings: dict[int, CategoryMapping]) -> list[str]:
-    problems = [p.message for p in problems_for(product, shop.platform)]
-    mapping = mappings.get(product.category_id)  # type: ignore[arg-type]
-    if mapping is None:
-        problems.insert(0, "category_not_mapped")
-    elif mapping.missing:
-        problems.insert(0, f"attributes_missing:{mapping.missing}")
-    return problems
-
-
-def _unlinked_skus(shop: Shop) -> tuple[int, set[str]]:
+def _unlinked_skus(shop: Shop) -> tuple[int, frozenset[str]]:
     """How many listings of the shop wait to be linked, and every seller SKU they carry."""
     rows = db.session.scalars(
         select(UnmatchedItem).where(
             UnmatchedItem.shop_id == shop.id, UnmatchedItem.ignored.is_(False)
         )
     ).all()
-    return len(rows), {sku for row in rows for sku in row.skus}
+    return len(rows), frozenset(sku for row in rows for sku in row.skus)
 
 
 def make_plan(shop: Shop, now: datetime | None = None) -> Plan:
@@ -212,9 +195,9 @@ def make_plan(shop: Shop, now: datetime | None = None) -> Plan:
 
     Listings in backoff (``backoff.py``) are left out and counted in ``waiting``.
     """
-    plan, now = Plan(shop_id=shop.id), now or utcnow()
-    mappings, listings = _mappings(shop), _listings(shop)
     reserved = reserved_by_variant(shop.cooperative_id)
+    plan, now = Plan(shop_id=shop.id, reserved=reserved), now or utcnow()
+    mappings, listings = _mappings(shop), _listings(shop)
     plan.unlinked, unlinked_skus = _unlinked_skus(shop)
     for product in _products(shop):
         listing = listings.get(product.id)
@@ -225,12 +208,10 @@ def make_plan(shop: Shop, now: datetime | None = None) -> Plan:
             elif listing is not None and listing.status == ListingStatus.PENDING:
                 plan.settles.append(listing.id)
             continue
-        problems = _problems(product, shop, mappings)
         unbound = listing is None or listing.platform_item_id is None
-        if unbound and _carried(product, unlinked_skus):
-            # A listing the import could not bind carries this product's SKU: creating
-            # it would make the duplicate the import is there to prevent. Link or ignore first.
-            problems.insert(0, "unlinked_listing")
+        # Only an unbound product could be created twice beside an unlinked listing.
+        carried = unlinked_skus if unbound else frozenset()
+        problems = missing_for_shop(product, shop, mappings.get(product.category_id), carried)  # type: ignore[arg-type]
         if problems:
             plan.not_ready[product.id] = problems
             continue
@@ -240,12 +221,6 @@ def make_plan(shop: Shop, now: datetime | None = None) -> Plan:
         else:
             _plan_product(plan, shop, product, listing, mapping, now, reserved)
     return plan
-
-
-def _carried(product: Product, skus: set[str]) -> bool:
-    return bool(skus) and (
-        seller_sku(product) in skus or any(v.sku in skus for v in product.variants)
-    )
 
 
 def _delist_unless_waiting(plan: Plan, listing: Listing, now: datetime) -> None:
@@ -267,7 +242,8 @@ def _plan_create(
 ) -> None:
     """A new listing, or one whose create failed: again, unless it must wait."""
     if listing is not None:
-        digest = payload_hash(shop, product, mapping, create=True, reserved=reserved)
+        planned = listing_payload(product, shop, mapping, reserved)
+        digest = payload_hash(planned, with_price_stock=True)
         wait = backoff.held(listing, now, digest)
         if wait is not None:
             plan.waiting[listing.id] = wait
@@ -284,7 +260,7 @@ def _plan_product(
     now: datetime,
     reserved: dict[int, int],
 ) -> None:
-    digest = content_hash(content(product, shop, mapping))
+    digest = payload_hash(listing_payload(product, shop, mapping, reserved))
     wait = backoff.held(listing, now, digest if listing.content_hash != digest else None)
     if wait is not None and wait.reason == backoff.Reason.RETRY_LATER:
         plan.waiting[listing.id] = wait

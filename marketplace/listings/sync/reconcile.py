@@ -15,7 +15,6 @@ import logging
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from marketplace import jobs
 from marketplace.common.lease import Lease
 from marketplace.connectors.types import PriceStock
 from marketplace.extensions import db
@@ -24,52 +23,19 @@ from marketplace.listings.models import Listing
 from marketplace.listings.models import ListingStatus
 from marketplace.listings.models import ListingVariant
 from marketplace.listings.sync import drift
-from marketplace.listings.sync import tasks
+from marketplace.listings.sync import runner
 from marketplace.shops.models import Shop
-from marketplace.shops.models import ShopStatus
 
 log = logging.getLogger(__name__)
 READ_BATCH = 500  # variants per read-back round; the connector splits them further
 
 
-def enqueue_reconcile(shop: Shop) -> jobs.JobRecord:
-    return jobs.enqueue(
-        reconcile_shop,
-        shop.id,
-        kind="shop_reconcile",
-        queue=jobs.SYNC,
-        cooperative_id=shop.cooperative_id,
-        job_id=f"reconcile-shop-{shop.id}",
-    )
-
-
-def reconcile_all_shops() -> int:
-    """Cron (nightly): queue a reconcile of every connected shop."""
-    shops = db.session.scalars(select(Shop).where(Shop.status == ShopStatus.CONNECTED)).all()
-    for shop in shops:
-        enqueue_reconcile(shop)
-    db.session.commit()
-    return len(shops)
-
-
-def reconcile_shop(job_id: str, shop_id: int) -> str | None:
-    """Import pass, full read-back, then the sync, under the shop's lease."""
-    return tasks.under_shop_lease(
-        job_id,
-        shop_id,
-        _reconcile,
-        busy=jobs.N_("Another sync of this shop is running."),
-        wait=1.5,  # as a sync does: a killed holder's lease lapses meanwhile
-    )
-
-
-def _reconcile(shop: Shop, lease: Lease, record: jobs.JobRecord) -> str:
+def reconcile(shop: Shop, lease: Lease) -> tuple[int, runner.Applied]:
+    """The import pass, every live variant read back, then the sync; the caller holds the lease."""
     import_tasks.run(shop)
     drifted = read_everything_back(shop)
     db.session.commit()
-    applied = tasks.run(shop, lease)
-    record.message = jobs.N_("Reconcile finished.")
-    return f"{drifted} drifted, {applied.done} writes, {applied.failed} failed"
+    return drifted, runner.run(shop, lease)
 
 
 def read_everything_back(shop: Shop) -> int:

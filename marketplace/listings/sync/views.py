@@ -1,4 +1,5 @@
-"""A shop's sync page: settings, category mapping, plan preview, apply with progress, log."""
+"""A shop's sync pages: settings, category mapping, plan preview, apply with progress; the sync
+log people act on (a listing's timeline, the drift report, "retry selected")."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint
+from flask import abort
 from flask import flash
 from flask import redirect
 from flask import render_template
@@ -14,6 +16,7 @@ from flask import request
 from flask import url_for
 from flask_babel import get_locale
 from flask_babel import gettext
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -21,8 +24,15 @@ from werkzeug.wrappers import Response
 from marketplace.auth.guards import catalogue_editor_required
 from marketplace.catalog.models import Category
 from marketplace.catalog.models import Product
+from marketplace.catalog.readiness import PLATFORM_TITLES
 from marketplace.connectors.errors import ConnectorError
 from marketplace.extensions import db
+from marketplace.listings.models import Listing
+from marketplace.listings.models import ListingStatus
+from marketplace.listings.sync import backoff
+from marketplace.listings.sync import drift
+from marketplace.listings.sync import fixes
+from marketplace.listings.sync import log as synclog
 from marketplace.listings.sync import mapping as mapping_service
 from marketplace.listings.sync import plan as planning
 from marketplace.listings.sync import tasks
@@ -121,3 +131,105 @@ def apply(shop_id: int) -> Any:
     record = tasks.enqueue_sync(shop, current_user.id)
     db.session.commit()
     return render_template("listings/sync_started.html", shop=shop, record=record)
+
+
+def _listing_or_404(shop: Shop, listing_id: int) -> Listing:
+    listing = db.session.get(Listing, listing_id)
+    if listing is None or listing.shop_id != shop.id:
+        abort(404)
+    return listing
+
+
+@bp.get("/<int:shop_id>/listings/<int:listing_id>")
+@catalogue_editor_required
+def timeline(shop_id: int, listing_id: int) -> str:
+    """One listing: its state, its drift, and every write with what went and what came back."""
+    shop = shop_or_404(shop_id)
+    listing = _listing_or_404(shop, listing_id)
+    return render_template(
+        "listings/timeline.html",
+        shop=shop,
+        listing=listing,
+        events=synclog.timeline(listing),
+        drifts=drift.of_listing(listing),
+    )
+
+
+@bp.get("/<int:shop_id>/drift")
+@catalogue_editor_required
+def drift_report(shop_id: int) -> str:
+    """Variants whose price or stock on the platform is not what we wrote."""
+    shop = shop_or_404(shop_id)
+    still, resolved = drift.report(shop)
+    return render_template("listings/drift.html", shop=shop, still=still, resolved=resolved)
+
+
+@bp.post("/<int:shop_id>/retry")
+@catalogue_editor_required
+def retry(shop_id: int) -> Any:
+    """Forget the chosen listings' backoff and start the shop's sync."""
+    shop = shop_or_404(shop_id)
+    try:
+        chosen = backoff.retry(shop, request.form.getlist("listing_id"))
+    except ValueError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return _redirect_back(shop)
+    record = tasks.enqueue_sync(shop, current_user.id)
+    db.session.commit()
+    flash(
+        ngettext(
+            "%(num)d listing will be sent again.",
+            "%(num)d listings will be sent again.",
+            len(chosen),
+        ),
+        "success",
+    )
+    return render_template("listings/sync_started.html", shop=shop, record=record)
+
+
+@bp.app_template_global("sync_fix")
+def sync_fix(event: Any) -> fixes.Fix | None:
+    """Where to fix a refused write (templates)."""
+    return fixes.for_event(event)
+
+
+@bp.app_template_global("sync_waiting")
+def sync_waiting(listing: Listing | None) -> backoff.Waiting | None:
+    """The listing's backoff, or None; a failed create counts as waiting (templates)."""
+    if listing is None:
+        return None
+    wait = backoff.waiting(listing)
+    if wait is None and listing.status == ListingStatus.FAILED:
+        return backoff.Waiting(backoff.Reason.REFUSED)
+    return wait
+
+
+@bp.app_template_global("sync_summary")
+def sync_summary(text: str | None) -> dict[str, Any]:
+    """A stored sent/received summary as a dict (templates)."""
+    return synclog.load(text)
+
+
+@bp.app_template_global("sync_action")
+def sync_action(action: str) -> str:
+    return fixes.action_label(action)
+
+
+@bp.app_template_global("listing_status")
+def listing_status(listing: Listing) -> str:
+    return fixes.status_label(listing.status.value)
+
+
+@bp.app_template_filter("content_label")
+def content_label(name: str) -> str:
+    return fixes.content_label(name)
+
+
+@bp.app_template_global("platform_title")
+def platform_title(platform: str) -> str:
+    return PLATFORM_TITLES.get(platform, platform)
+
+
+def _redirect_back(shop: Shop) -> Response:
+    return redirect(url_for("sync.show", shop_id=shop.id, _anchor="log"))

@@ -49,7 +49,7 @@ from tests.listings.sync.test_sync import run_sync
 from tests.listings.sync.test_sync import shop_id  # noqa: F401
 
 pytestmark = pytest.mark.worker
-ROOT = Path(__file__).resolve().parent.parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 PAGE = 2
 
 
@@ -125,6 +125,10 @@ def seed(app: Flask, shop_id: int, env_name: str) -> dict[str, str]:  # noqa: F8
 def _prices(item: ItemPayload, price: int, stock: int) -> None:
     for v in item.variants:
         v.price, v.stock = price, stock
+
+
+def enqueue_import(shop: Shop) -> jobs.JobRecord:
+    return import_tasks.import_shop.enqueue(shop_id=shop.id, for_cooperative=shop.cooperative_id)
 
 
 def run_import(app: Flask, shop_id: int) -> importing.ImportCounts:  # noqa: F811
@@ -285,7 +289,7 @@ class TestImport:
             }
             # p2 waits for the manager: its SKU is on a listing the import could not bind.
             assert plan.creates == [p3.id]
-            assert plan.not_ready[p2.id] == ["unlinked_listing"]
+            assert [m.code for m in plan.not_ready[p2.id]] == ["unlinked_listing"]
             assert plan.unlinked == 2
             assert sorted(plan.updates) == sorted([listing_of[p0.id], listing_of[p1.id]])
             assert plan.relists == [listing_of[p1.id]]  # active in the catalogue
@@ -373,8 +377,8 @@ class TestJob:
     ) -> None:
         with sync_app.app_context():
             shop = db.session.get_one(Shop, shop_id)
-            first = import_tasks.enqueue_import(shop, None)
-            again = import_tasks.enqueue_import(shop, None)
+            first = enqueue_import(shop)
+            again = enqueue_import(shop)
             assert first is again
             assert (first.id, first.queue) == (f"import-shop-{shop_id}", "sync")
             db.session.commit()
@@ -399,7 +403,7 @@ class TestJob:
     ) -> None:
         remote = seed(sync_app, shop_id, env.name)
         with sync_app.app_context():
-            record = import_tasks.enqueue_import(db.session.get_one(Shop, shop_id), None)
+            record = enqueue_import(db.session.get_one(Shop, shop_id))
             job_id = record.id
             db.session.commit()
             db.session.remove()

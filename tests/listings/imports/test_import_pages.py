@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from marketplace import jobs
 from marketplace.catalog.models import Product
+from marketplace.catalog.sku import parent_sku
 from marketplace.common.models import utcnow
 from marketplace.connectors.types import RemoteItem
 from marketplace.connectors.types import RemoteVariant
@@ -166,7 +167,7 @@ def world(cooperative: Any, manager: Any) -> dict[str, Any]:
     bound = Listing(
         shop_id=shop.id,
         product_id=honey.id,
-        seller_sku=planning.seller_sku(honey),
+        seller_sku=parent_sku(honey.id),
         platform_item_id="5000",
         status=ListingStatus.LIVE,
     )
@@ -279,9 +280,7 @@ class TestLink:
 
     def test_link_completes_a_binding_that_never_got_its_item(self, world: dict[str, Any]) -> None:
         shop, row, coffee = world["shop"], world["none"], world["coffee"]
-        pending = Listing(
-            shop_id=shop.id, product_id=coffee.id, seller_sku=planning.seller_sku(coffee)
-        )
+        pending = Listing(shop_id=shop.id, product_id=coffee.id, seller_sku=parent_sku(coffee.id))
         db.session.add(pending)
         db.session.flush()
         listing = importing.link(shop, row.id, coffee.id)
@@ -342,7 +341,7 @@ class TestLink:
         sync_bound = Listing(
             shop_id=shop.id,
             product_id=world["coffee"].id,
-            seller_sku=planning.seller_sku(world["coffee"]),
+            seller_sku=parent_sku(world["coffee"].id),
             platform_item_id=row.platform_item_id,  # a sync linked this very item
         )
         db.session.add(sync_bound)
@@ -382,9 +381,10 @@ class TestIgnore:
         self, world: dict[str, Any]
     ) -> None:
         shop, tea = world["shop"], world["tea"]
-        assert planning.make_plan(shop).not_ready[tea.id][0] == "unlinked_listing"
+        assert planning.make_plan(shop).not_ready[tea.id][0].code == "unlinked_listing"
         importing.set_ignored(shop, world["partial"].id, True)
-        assert "unlinked_listing" not in planning.make_plan(shop).not_ready[tea.id]
+        codes = [m.code for m in planning.make_plan(shop).not_ready[tea.id]]
+        assert "unlinked_listing" not in codes
 
 
 class TestTenancy:
@@ -475,9 +475,7 @@ class TestImportService:
 
     def test_a_binding_without_its_item_is_completed(self, world: dict[str, Any]) -> None:
         shop, coffee = world["shop"], world["coffee"]
-        pending = Listing(
-            shop_id=shop.id, product_id=coffee.id, seller_sku=planning.seller_sku(coffee)
-        )
+        pending = Listing(shop_id=shop.id, product_id=coffee.id, seller_sku=parent_sku(coffee.id))
         db.session.add(pending)
         db.session.flush()
         counts = importing.ImportCounts()

@@ -22,7 +22,7 @@ from flask import Flask
 
 from marketplace import jobs
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def wait_for(

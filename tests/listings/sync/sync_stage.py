@@ -66,7 +66,9 @@ class Stage:
     def record(self) -> jobs.JobRecord:
         """The shop's sync record as committed now (detached, for reading)."""
         with self.app.app_context():
-            record = db.session.get_one(jobs.JobRecord, tasks.sync_job_id(self.shop_id))
+            record = db.session.get_one(
+                jobs.JobRecord, tasks.sync_shop.job_id(shop_id=self.shop_id)
+            )
             db.session.expunge(record)
             db.session.remove()
             return record

@@ -12,14 +12,13 @@ from marketplace.connectors.types import PriceStock
 from marketplace.extensions import db
 from marketplace.listings.models import Listing
 from marketplace.listings.models import ListingVariant
-from marketplace.listings.sync import reconcile
+from marketplace.listings.sync import tasks
 from marketplace.listings.sync.models import PriceStockDrift
 from marketplace.shops import services
 from marketplace.shops.models import Shop
 from tests.connectors.harness import PlatformEnv
 from tests.listings.sync import test_sync
 from tests.listings.sync.test_sync import run_sync
-from workers.schedule import SCHEDULE
 
 pytestmark = pytest.mark.worker
 sync_app = test_sync.sync_app
@@ -54,12 +53,14 @@ def edit_in_seller_centre(app: Flask, shop_id: int, stock: int) -> str:
 
 def reconcile_now(app: Flask, shop_id: int) -> str | None:
     with app.app_context():
-        record = reconcile.enqueue_reconcile(db.session.get_one(Shop, shop_id))
+        record = tasks.reconcile_shop.enqueue(
+            shop_id=shop_id, for_cooperative=db.session.get_one(Shop, shop_id).cooperative_id
+        )
         db.session.commit()
         job_id = record.id
         db.session.remove()
     with app.app_context():
-        result = reconcile.reconcile_shop(job_id, shop_id)
+        result = tasks.reconcile_shop(job_id, shop_id)
         assert db.session.get_one(jobs.JobRecord, job_id).status == jobs.FINISHED
         db.session.remove()
     return result
@@ -94,6 +95,6 @@ def test_a_seller_centre_edit_is_found_recorded_and_undone(
 
 
 def test_the_reconcile_runs_nightly_on_the_sync_queue() -> None:
-    entry = next(e for e in SCHEDULE if e.func is reconcile.reconcile_all_shops)
+    entry = next(e for e in jobs.SCHEDULE if e.func is tasks.reconcile_all_shops)
     assert entry.every == "30 19 * * *"  # 02:30 in Vietnam (UTC+7)
     assert entry.queue == jobs.SYNC

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from marketplace import jobs
 from marketplace.catalog import photos
 from marketplace.catalog.models import Product
+from marketplace.catalog.sku import parent_sku
 from marketplace.catalog.storage import RENDITIONS
 from marketplace.catalog.storage import get_storage
 from marketplace.connectors.http import HttpClient
@@ -24,6 +25,7 @@ from marketplace.listings.models import ListingStatus
 from marketplace.listings.sync import apply as sync
 from marketplace.listings.sync import mapping as mapping_service
 from marketplace.listings.sync import plan as planning
+from marketplace.listings.sync import runner
 from marketplace.listings.sync import tasks
 from marketplace.listings.sync.models import SyncEvent
 from marketplace.shops import services
@@ -148,7 +150,7 @@ def _code(env: PlatformEnv) -> tuple[str, dict[str, str]]:
 def run_sync(app: Flask, shop_id: int) -> int:
     with app.app_context():
         shop = db.session.get_one(Shop, shop_id)
-        done = tasks.run(shop).done
+        done = runner.run(shop).done
         db.session.remove()
         return done
 
@@ -315,7 +317,7 @@ class TestImages:
             damaged = get_storage().local_path(RENDITIONS, rendition)
             assert damaged is not None
             damaged.write_bytes(b"GIF89a, not a photo any platform takes")
-            sku = planning.seller_sku(first)
+            sku = parent_sku(first.id)
             db.session.remove()
         assert run_sync(sync_app, shop_id) == PRODUCTS  # the batch upload fails, then the one
         with sync_app.app_context():
@@ -364,7 +366,9 @@ class TestSchedule:
             assert tasks.sync_all_shops() >= 1
             assert tasks.sync_all_shops() >= 1  # again: the queued job is reused, not doubled
             records = db.session.scalars(
-                select(jobs.JobRecord).where(jobs.JobRecord.id == tasks.sync_job_id(shop_id))
+                select(jobs.JobRecord).where(
+                    jobs.JobRecord.id == tasks.sync_shop.job_id(shop_id=shop_id)
+                )
             ).all()
             assert len(records) == 1
             assert records[0].queue == "sync"

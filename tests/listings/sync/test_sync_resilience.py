@@ -30,6 +30,7 @@ from marketplace.extensions import rq
 from marketplace.listings.models import Listing
 from marketplace.listings.models import ListingStatus
 from marketplace.listings.sync import plan as planning
+from marketplace.listings.sync import runner
 from marketplace.listings.sync import tasks
 from marketplace.shops.models import Shop
 from tests.conftest import make_app
@@ -250,7 +251,9 @@ class TestKilledWorkers:
         def cron_requeued() -> bool:
             with lazada.app.app_context():
                 tasks.sync_all_shops()  # what `flask rq cron` runs every ten minutes
-                status = db.session.get_one(jobs.JobRecord, tasks.sync_job_id(lazada.shop_id))
+                status = db.session.get_one(
+                    jobs.JobRecord, tasks.sync_shop.job_id(shop_id=lazada.shop_id)
+                )
                 queued = status.status == jobs.QUEUED
                 db.session.remove()
             return queued
@@ -270,7 +273,11 @@ class TestKilledWorkers:
         state = wait_for(
             "RQ to see the horse die",
             lambda: (
-                (s := client.get(f"/jobs/{tasks.sync_job_id(lazada.shop_id)}").get_json())
+                (
+                    s := client.get(
+                        f"/jobs/{tasks.sync_shop.job_id(shop_id=lazada.shop_id)}"
+                    ).get_json()
+                )
                 and s["status"] == "failed"
                 and s
             ),
@@ -297,7 +304,7 @@ class TestKilledWorkers:
             ),
         )
         page = client.post(f"/shops/{lazada.shop_id}/sync").get_data(as_text=True)
-        assert f'data-job-url="/jobs/{tasks.sync_job_id(lazada.shop_id)}"' in page
+        assert f'data-job-url="/jobs/{tasks.sync_shop.job_id(shop_id=lazada.shop_id)}"' in page
         assert "Đang chờ xử lý…" in page
         assert lazada.record().status == jobs.QUEUED  # a fresh sync, not the dead one joined
         record = lazada.wait_ended()
@@ -392,9 +399,9 @@ class TestRetriesExhausted:
         lazada.wire.arm(Trap("/product/create", "through", faults(lazada, error_share=1.0), skip=2))
         lazada.start_worker()
         record = sync_once(lazada)
-        assert (record.status, record.message) == (jobs.FAILED, tasks.UNREACHABLE)
+        assert (record.status, record.message) == (jobs.FAILED, runner.UNREACHABLE)
         failed = sync_events(lazada, "create", "failed")
-        assert len(failed) == tasks.STOP_AFTER_FAILURES
+        assert len(failed) == runner.STOP_AFTER_FAILURES
         assert all(e.message == "Không liên lạc được với sàn: HTTP 503" for e in failed)
         state = manager_client(lazada).get(f"/jobs/{record.id}").get_json()
         assert (state["status"], state["message"]) == (
@@ -420,7 +427,7 @@ class TestTwoWorkers:
         lazada.env.control("faults", {"latency_ms": 250})  # a run longer than the wait
         both = [lazada.start_worker(), lazada.start_worker()]
         wait_for("two idle workers", lambda: all("Listening on" in w.log_tail() for w in both))
-        job_id = tasks.sync_job_id(lazada.shop_id)
+        job_id = tasks.sync_shop.job_id(shop_id=lazada.shop_id)
         with lazada.app.app_context():
             tasks.enqueue_sync(db.session.get_one(Shop, lazada.shop_id), None)
             db.session.commit()

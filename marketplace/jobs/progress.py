@@ -1,0 +1,82 @@
+"""A running job's side: its record marked started then ended, always, and its progress."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from rq import get_current_job
+
+from marketplace.extensions import db
+from marketplace.jobs.models import FAILED
+from marketplace.jobs.models import FINISHED
+from marketplace.jobs.models import STARTED
+from marketplace.jobs.models import JobRecord
+from marketplace.jobs.queue import N_
+
+log = logging.getLogger(__name__)
+
+
+def report_progress(done: int, total: int, message: str = "") -> int:
+    """Publish progress of the running RQ job in ``job.meta``; returns the percentage."""
+    percent = 100 if total <= 0 else min(100, done * 100 // total)
+    job = get_current_job()
+    if job is not None:
+        job.meta.update(progress=percent, message=message)
+        job.save_meta()
+    return percent
+
+
+class JobStopped(Exception):  # noqa: N818 - a stop on purpose, not an error
+    """Raised by a job body that ends early on purpose; ``message`` (an ``N_`` msgid) says why.
+
+    What the job committed before stays; the record ends failed with that message.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@contextmanager
+def tracked(job_id: str) -> Iterator[JobRecord]:
+    """Run a job body with its record marked started, then finished or failed, always.
+
+    A ``JobStopped`` from the body is not re-raised: the job ends normally for RQ.
+    """
+    record = db.session.get(JobRecord, job_id)
+    if record is None:
+        raise LookupError(f"no job record {job_id!r}")
+    record.status = STARTED
+    db.session.commit()
+    try:
+        yield record
+    except JobStopped as exc:
+        db.session.rollback()
+        _finish(job_id, FAILED, exc.message)
+        log.warning("job %r stopped: %s", job_id, exc.message)
+    except Exception:
+        db.session.rollback()
+        _finish(
+            job_id,
+            FAILED,
+            N_("The job failed. Try again; if it fails again, tell an admin."),
+        )
+        log.exception("job %r failed", job_id)
+        raise
+    else:
+        db.session.commit()
+        _finish(job_id, FINISHED, record.message)
+
+
+def _finish(job_id: str, status: str, message: str) -> None:
+    record = db.session.get(JobRecord, job_id)
+    if record is None:
+        return
+    record.status = status
+    record.message = message
+    if status == FINISHED:
+        record.progress = 100
+    db.session.commit()
+    log.info("job %r %s", job_id, status)
