@@ -21,7 +21,7 @@ from wtforms import StringField
 from wtforms.validators import InputRequired
 from wtforms.validators import NumberRange
 
-from marketplace.auth.guards import admin_required
+from marketplace.catalog.guards import admin_required
 from marketplace.catalog.readiness import PLATFORM_TITLES
 from marketplace.common.forms import BaseForm
 from marketplace.common.forms import WholeNumberField

@@ -18,9 +18,9 @@ from sqlalchemy.orm import selectinload
 from marketplace.admin import services
 from marketplace.admin.forms import CooperativeForm
 from marketplace.admin.forms import UserForm
-from marketplace.auth.guards import admin_required
 from marketplace.auth.models import User
 from marketplace.catalog.errors import CatalogError
+from marketplace.catalog.guards import admin_required
 from marketplace.catalog.models import Area
 from marketplace.catalog.models import AreaKind
 from marketplace.catalog.models import Cooperative

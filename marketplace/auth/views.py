@@ -16,7 +16,6 @@ from flask_login import login_user
 from flask_login import logout_user
 from werkzeug.wrappers import Response
 
-from marketplace.auth import guards
 from marketplace.auth import services
 from marketplace.auth.forms import LoginForm
 from marketplace.common.urls import safe_next
@@ -63,15 +62,3 @@ def logout() -> Response:
     session.clear()
     flash(gettext("You have logged out."), "info")
     return redirect(url_for("auth.login"))
-
-
-@bp.post("/cooperative")
-@login_required
-def switch_cooperative() -> Response:
-    """Work on another of the user's cooperatives."""
-    wanted = request.form.get("cooperative_id", type=int)
-    if wanted not in {c.id for c in guards.allowed_cooperatives()}:
-        flash(gettext("You are not a member of that cooperative."), "error")
-    else:
-        session["cooperative_id"] = wanted
-    return redirect(url_for("catalog.products"))

@@ -15,12 +15,12 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
-from marketplace.auth.guards import allowed_cooperatives
-from marketplace.auth.guards import catalogue_editor_required
-from marketplace.auth.guards import current_cooperative
 from marketplace.catalog import photos
 from marketplace.catalog import services
 from marketplace.catalog import tasks
+from marketplace.catalog.guards import allowed_cooperatives
+from marketplace.catalog.guards import catalogue_editor_required
+from marketplace.catalog.guards import current_cooperative
 from marketplace.catalog.models import Photo
 from marketplace.catalog.models import Product
 from marketplace.catalog.models import ProductStatus

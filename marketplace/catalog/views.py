@@ -12,19 +12,18 @@ from flask import jsonify
 from flask import redirect
 from flask import render_template
 from flask import request
+from flask import session
 from flask import url_for
 from flask_babel import get_locale
 from flask_babel import gettext
 from flask_login import current_user
+from flask_login import login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
 from marketplace import jobs
-from marketplace.auth.guards import allowed_cooperatives
-from marketplace.auth.guards import catalogue_editor_required
-from marketplace.auth.guards import current_cooperative
 from marketplace.catalog import labels
 from marketplace.catalog import readiness
 from marketplace.catalog import services
@@ -33,6 +32,9 @@ from marketplace.catalog.errors import CatalogError
 from marketplace.catalog.errors import ConflictError
 from marketplace.catalog.forms import MAX_VARIANTS
 from marketplace.catalog.forms import ProductForm
+from marketplace.catalog.guards import allowed_cooperatives
+from marketplace.catalog.guards import catalogue_editor_required
+from marketplace.catalog.guards import current_cooperative
 from marketplace.catalog.models import Area
 from marketplace.catalog.models import AreaKind
 from marketplace.catalog.models import Category
@@ -262,3 +264,15 @@ def export() -> Any:
     if request.accept_mimetypes.best == "application/json":
         return jsonify(jobs.job_state(record)), 202
     return render_template("catalog/export.html", record=record)
+
+
+@bp.post("/cooperative")
+@login_required
+def switch_cooperative() -> Response:
+    """Work on another of the user's cooperatives."""
+    wanted = request.form.get("cooperative_id", type=int)
+    if wanted not in {c.id for c in allowed_cooperatives()}:
+        flash(gettext("You are not a member of that cooperative."), "error")
+    else:
+        session["cooperative_id"] = wanted
+    return redirect(url_for("catalog.products"))

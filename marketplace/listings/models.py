@@ -1,4 +1,5 @@
-"""Bindings of products to shops: the listing, its variants, and the images uploaded for it."""
+"""Bindings of the catalogue to shops: listings, their variants, the images uploaded for them,
+and the category mapping that places our categories in the shop's tree."""
 
 from __future__ import annotations
 
@@ -96,3 +97,18 @@ class PlatformImage(db.Model):  # type: ignore[name-defined]
     sha256: Mapped[str] = mapped_column(String(64))
     platform_id: Mapped[str] = mapped_column(String(200))
     url: Mapped[str] = mapped_column(Text)
+
+
+class CategoryMapping(db.Model):  # type: ignore[name-defined]
+    """Our category → the shop's leaf category, with values for its required attributes."""
+
+    __tablename__ = "category_mappings"
+    __table_args__ = (UniqueConstraint("shop_id", "category_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"))
+    platform_category_id: Mapped[str] = mapped_column(String(40))
+    attributes: Mapped[str] = mapped_column(Text, default="{}")  # JSON {attribute id: value}
+    # Names of required attributes still without a value; the products wait until empty.
+    missing: Mapped[str] = mapped_column(Text, default="")

@@ -19,7 +19,7 @@ from flask_babel import gettext
 from marketplace.catalog.models import Product
 from marketplace.catalog.readiness import problems_for
 from marketplace.catalog.sku import parent_sku
-from marketplace.listings.sync.models import CategoryMapping
+from marketplace.listings.models import CategoryMapping
 from marketplace.shops.models import Shop
 
 # Codes of the problems on the shop's side (those from our own data have none).

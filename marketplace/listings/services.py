@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 
 from marketplace.catalog.models import Product
 from marketplace.extensions import db
+from marketplace.listings.models import CategoryMapping
 from marketplace.listings.models import Listing
+from marketplace.listings.models import ListingVariant
 from marketplace.listings.readiness import Missing
 from marketplace.listings.readiness import missing_for_shop
-from marketplace.listings.sync.models import CategoryMapping
+from marketplace.sales.signals import variant_pushed_as
 from marketplace.shops import services as shops
 from marketplace.shops.models import Shop
 
@@ -43,3 +47,15 @@ def product_on_shops(product: Product) -> list[tuple[Shop, Listing | None, list[
         )
         for shop in connected
     ]
+
+
+@variant_pushed_as.connect
+def variant_pushed_to(shop: Shop, *, platform_variant_id: str, **_: Any) -> int | None:
+    """Our variant the shop knows under ``platform_variant_id``, by what we pushed there."""
+    return db.session.scalar(
+        select(ListingVariant.variant_id)
+        .join(Listing)
+        .where(
+            Listing.shop_id == shop.id, ListingVariant.platform_variant_id == platform_variant_id
+        )
+    )

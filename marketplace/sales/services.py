@@ -26,13 +26,12 @@ from marketplace.connectors import types as remote
 from marketplace.connectors.base import Connector
 from marketplace.connectors.types import Page
 from marketplace.extensions import db
-from marketplace.listings.models import Listing
-from marketplace.listings.models import ListingVariant
 from marketplace.sales.models import GONE_STATUSES
 from marketplace.sales.models import OPEN_STATUSES
 from marketplace.sales.models import Order
 from marketplace.sales.models import OrderLine
 from marketplace.sales.models import OrderPull
+from marketplace.sales.signals import variant_pushed_as
 from marketplace.shops import services as shop_services
 from marketplace.shops.models import Shop
 
@@ -140,14 +139,8 @@ def _variant_id(shop: Shop, line: remote.OrderLine) -> int | None:
     if by_sku is not None:
         return by_sku
     if line.platform_variant_id:
-        pushed = db.session.scalar(
-            select(ListingVariant.variant_id)
-            .join(Listing)
-            .where(
-                Listing.shop_id == shop.id,
-                ListingVariant.platform_variant_id == line.platform_variant_id,
-            )
-        )
+        answers = variant_pushed_as.send(shop, platform_variant_id=line.platform_variant_id)
+        pushed = next((variant_id for _, variant_id in answers if variant_id is not None), None)
         if pushed is not None:
             return pushed
     # A product with one variant may be listed without variants, under its parent SKU.

@@ -16,8 +16,8 @@ from flask_babel import gettext
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from marketplace.auth.guards import catalogue_editor_required
-from marketplace.auth.guards import current_cooperative
+from marketplace.catalog.guards import catalogue_editor_required
+from marketplace.catalog.guards import current_cooperative
 from marketplace.connectors.errors import ConnectorError
 from marketplace.extensions import db
 from marketplace.shops import services

@@ -15,7 +15,7 @@ from flask_babel import gettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from marketplace.auth.guards import catalogue_editor_required
+from marketplace.catalog.guards import catalogue_editor_required
 from marketplace.catalog.models import Product
 from marketplace.extensions import db
 from marketplace.listings.imports import services as importing

@@ -33,6 +33,7 @@ from marketplace.connectors.types import ImageRef
 from marketplace.connectors.types import ItemPayload
 from marketplace.connectors.types import RemoteItem
 from marketplace.extensions import db
+from marketplace.listings.models import CategoryMapping
 from marketplace.listings.models import Listing
 from marketplace.listings.models import ListingStatus
 from marketplace.listings.models import ListingVariant
@@ -41,7 +42,6 @@ from marketplace.listings.sync import backoff
 from marketplace.listings.sync import log as synclog
 from marketplace.listings.sync import plan as planning
 from marketplace.listings.sync.mapping import brand_names
-from marketplace.listings.sync.models import CategoryMapping
 from marketplace.shops import services
 from marketplace.shops.models import Shop
 

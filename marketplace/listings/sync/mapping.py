@@ -15,7 +15,7 @@ from marketplace.connectors.types import AttributeSpec
 from marketplace.connectors.types import CategoryNode
 from marketplace.extensions import db
 from marketplace.extensions import rq
-from marketplace.listings.sync.models import CategoryMapping
+from marketplace.listings.models import CategoryMapping
 from marketplace.shops import services
 from marketplace.shops.models import Shop
 

@@ -1,4 +1,4 @@
-"""What the sync keeps beside the bindings: category mappings, the sync log, price/stock drift."""
+"""What the sync keeps beside the bindings: the sync log and price/stock drift."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from sqlalchemy import Index
 from sqlalchemy import Integer
 from sqlalchemy import String
 from sqlalchemy import Text
-from sqlalchemy import UniqueConstraint
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
@@ -19,21 +18,6 @@ from marketplace.common.models import make_repr
 from marketplace.common.models import utcnow
 from marketplace.extensions import db
 from marketplace.listings.models import Listing
-
-
-class CategoryMapping(db.Model):  # type: ignore[name-defined]
-    """Our category → the shop's leaf category, with values for its required attributes."""
-
-    __tablename__ = "category_mappings"
-    __table_args__ = (UniqueConstraint("shop_id", "category_id"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
-    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"))
-    platform_category_id: Mapped[str] = mapped_column(String(40))
-    attributes: Mapped[str] = mapped_column(Text, default="{}")  # JSON {attribute id: value}
-    # Names of required attributes still without a value; the products wait until empty.
-    missing: Mapped[str] = mapped_column(Text, default="")
 
 
 class SyncEvent(db.Model):  # type: ignore[name-defined]

@@ -28,12 +28,12 @@ from marketplace.connectors.types import ItemPayload
 from marketplace.connectors.types import VariantPayload
 from marketplace.extensions import db
 from marketplace.listings.imports.models import UnmatchedItem
+from marketplace.listings.models import CategoryMapping
 from marketplace.listings.models import Listing
 from marketplace.listings.models import ListingStatus
 from marketplace.listings.readiness import Missing
 from marketplace.listings.readiness import missing_for_shop
 from marketplace.listings.sync import backoff
-from marketplace.listings.sync.models import CategoryMapping
 from marketplace.sales.models import reserved_by_variant
 from marketplace.shops.models import Shop
 

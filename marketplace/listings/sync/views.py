@@ -21,7 +21,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from marketplace.auth.guards import catalogue_editor_required
+from marketplace.catalog.guards import catalogue_editor_required
 from marketplace.catalog.models import Category
 from marketplace.catalog.models import Product
 from marketplace.catalog.readiness import PLATFORM_TITLES

@@ -389,7 +389,7 @@ class TestMappingAttributes:
             mapping_service.save_mapping(shop, row.category_id, row.platform_category_id, {})
             plan = planning.make_plan(shop)
             assert plan.creates == []
-            assert all(p[0].startswith("attributes_missing:") for p in plan.not_ready.values())
+            assert all(p[0].code == "attributes_missing" for p in plan.not_ready.values())
             chosen = next((a for a in required if a.options), None)
             if chosen is not None:
                 bad = {chosen.platform_id: "không có"}

@@ -20,13 +20,15 @@ class TestSwitch:
         factories.ProductFactory(cooperative=other_cooperative, name="Mật ong của người khác")
         auth.login_as(manager)
 
-        client.post("/cooperative", data={"cooperative_id": second.id})
+        client.post("/products/cooperative", data={"cooperative_id": second.id})
         html = client.get("/products/").get_data(as_text=True)
         assert "Mận của HTX thứ hai" in html
         assert "Chè của HTX thứ nhất" not in html
 
         response = client.post(
-            "/cooperative", data={"cooperative_id": other_cooperative.id}, follow_redirects=True
+            "/products/cooperative",
+            data={"cooperative_id": other_cooperative.id},
+            follow_redirects=True,
         )
         html = response.get_data(as_text=True)
         assert "Bạn không phải thành viên của hợp tác xã đó." in html
