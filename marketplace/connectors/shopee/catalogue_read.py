@@ -8,7 +8,7 @@ from typing import ClassVar
 from marketplace.connectors.shopee.client import Json
 from marketplace.connectors.shopee.client import ShopeeClient
 from marketplace.connectors.shopee.client import chunks
-from marketplace.connectors.shopee.wire import money_in
+from marketplace.connectors.shopee.errors import money_in
 from marketplace.connectors.types import Page
 from marketplace.connectors.types import RemoteItem
 from marketplace.connectors.types import RemoteVariant

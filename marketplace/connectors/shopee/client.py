@@ -14,8 +14,8 @@ import requests
 
 from marketplace.connectors.base import Connector
 from marketplace.connectors.errors import AuthError
+from marketplace.connectors.shopee.errors import parse_json
 from marketplace.connectors.shopee.signing import sign
-from marketplace.connectors.shopee.wire import parse_json
 from marketplace.connectors.types import TokenSet
 
 Json = dict[str, Any]

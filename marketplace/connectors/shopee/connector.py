@@ -5,8 +5,8 @@ from __future__ import annotations
 from marketplace.catalog.image_rules import PLATFORM_RULES
 from marketplace.connectors.registry import register
 from marketplace.connectors.shopee.auth import AuthMixin
-from marketplace.connectors.shopee.catalogue_write import IMAGE_BATCH
-from marketplace.connectors.shopee.catalogue_write import CatalogueWriteMixin
+from marketplace.connectors.shopee.catalogue import IMAGE_BATCH
+from marketplace.connectors.shopee.catalogue import CatalogueWriteMixin
 from marketplace.connectors.shopee.orders import OrdersMixin
 from marketplace.connectors.shopee.price_stock import MODEL_BATCH
 from marketplace.connectors.shopee.price_stock import PriceStockMixin

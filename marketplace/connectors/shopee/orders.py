@@ -12,7 +12,7 @@ from marketplace.connectors.shopee.client import Json
 from marketplace.connectors.shopee.client import ShopeeClient
 from marketplace.connectors.shopee.client import chunks
 from marketplace.connectors.shopee.client import utc
-from marketplace.connectors.shopee.wire import money_in
+from marketplace.connectors.shopee.errors import money_in
 from marketplace.connectors.types import Order
 from marketplace.connectors.types import OrderLine
 from marketplace.connectors.types import OrderStatus
