@@ -12,7 +12,7 @@ from marketplace.connectors.errors import AuthError
 from marketplace.connectors.errors import ConnectorError
 from marketplace.connectors.shopee.client import Json
 from marketplace.connectors.shopee.client import ShopeeClient
-from marketplace.connectors.shopee.client import utc
+from marketplace.connectors.shopee.convert import utc
 from marketplace.connectors.shopee.errors import PLATFORM
 from marketplace.connectors.types import TokenSet
 

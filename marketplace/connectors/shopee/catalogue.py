@@ -6,18 +6,20 @@ from collections.abc import Sequence
 
 from marketplace.connectors.errors import NotFound
 from marketplace.connectors.errors import Rejected
-from marketplace.connectors.shopee.catalogue_read import ITEM_STATUS
 from marketplace.connectors.shopee.catalogue_read import CatalogueReadMixin
 from marketplace.connectors.shopee.categories import CategoriesMixin
 from marketplace.connectors.shopee.client import Json
 from marketplace.connectors.shopee.client import chunks
+from marketplace.connectors.shopee.convert import ITEM_STATUS
+from marketplace.connectors.shopee.convert import attribute
 from marketplace.connectors.shopee.convert import dimension
 from marketplace.connectors.shopee.convert import html_to_text
+from marketplace.connectors.shopee.convert import image_refs
 from marketplace.connectors.shopee.convert import is_single
+from marketplace.connectors.shopee.convert import money_out
 from marketplace.connectors.shopee.convert import tiers
 from marketplace.connectors.shopee.convert import weight_kg
 from marketplace.connectors.shopee.errors import PLATFORM
-from marketplace.connectors.shopee.errors import money_out
 from marketplace.connectors.shopee.errors import short_code
 from marketplace.connectors.types import ImageRef
 from marketplace.connectors.types import ItemPayload
@@ -43,7 +45,7 @@ class CatalogueWriteMixin(CatalogueReadMixin, CategoriesMixin):
         for chunk in chunks(list(images), IMAGE_BATCH):
             files = [("image", (name, data, _mime(name))) for data, name in chunk]
             answer = self._call("POST", "/api/v2/media_space/upload_image", files=files, shop=False)
-            refs += _image_refs(answer.get("response") or {}, len(chunk))
+            refs += image_refs(answer.get("response") or {}, len(chunk))
         return refs
 
     def _channels(self) -> list[Json]:
@@ -66,7 +68,7 @@ class CatalogueWriteMixin(CatalogueReadMixin, CategoriesMixin):
         tree = self._remembered(
             "attribute_tree", category_id, lambda: self._attribute_tree(category_id)
         )
-        return [_attribute(tree, key, value) for key, value in wanted.items()]
+        return [attribute(tree, key, value) for key, value in wanted.items()]
 
     def _brand(self, category_id: str, wanted: str) -> Json:
         if not wanted:
@@ -206,38 +208,3 @@ class CatalogueWriteMixin(CatalogueReadMixin, CategoriesMixin):
 
 def _mime(filename: str) -> str:
     return "image/png" if filename.lower().endswith(".png") else "image/jpeg"
-
-
-def _image_refs(response: Json, count: int) -> list[ImageRef]:
-    """One ref per uploaded file, from image_info_list (by index) or, for one file, image_info."""
-    entries = sorted(response.get("image_info_list") or [], key=lambda e: int(e.get("id") or 0))
-    if not entries and count == 1:
-        entries = [{"image_info": response.get("image_info") or {}}]
-    for entry in entries:
-        if entry.get("error"):
-            reason = f"{entry['error']}: {entry.get('message') or ''}"
-            raise Rejected(reason, field="images", code=str(entry["error"]), platform=PLATFORM)
-    if len(entries) != count:
-        raise Rejected(f"{len(entries)} images in the answer for {count}", platform=PLATFORM)
-    refs = []
-    for entry in entries:
-        info = entry.get("image_info") or {}
-        urls = info.get("image_url_list") or [{}]
-        refs.append(
-            ImageRef(platform_id=str(info["image_id"]), url=str(urls[0].get("image_url", "")))
-        )
-    return refs
-
-
-def _attribute(tree: list[Json], key: str, value: str) -> Json:
-    """One attribute_list entry: ``key`` is an attribute id or name, ``value`` a value name."""
-    spec = next((a for a in tree if str(a["attribute_id"]) == key or a.get("name") == key), None)
-    if spec is None:
-        raise Rejected(f"unknown Shopee attribute {key!r}", field="attributes")
-    option = next(
-        (v for v in spec.get("attribute_value_list") or [] if v.get("name") == value), None
-    )
-    # value_id 0 with a name is a custom value (§5.2).
-    value_id = option["value_id"] if option else 0
-    values = [{"value_id": value_id, "original_value_name": value}]
-    return {"attribute_id": spec["attribute_id"], "attribute_value_list": values}

@@ -8,7 +8,8 @@ from typing import ClassVar
 from marketplace.connectors.shopee.client import Json
 from marketplace.connectors.shopee.client import ShopeeClient
 from marketplace.connectors.shopee.client import chunks
-from marketplace.connectors.shopee.errors import money_in
+from marketplace.connectors.shopee.convert import ITEM_STATUS
+from marketplace.connectors.shopee.convert import remote_variant
 from marketplace.connectors.types import Page
 from marketplace.connectors.types import RemoteItem
 from marketplace.connectors.types import RemoteVariant
@@ -16,15 +17,6 @@ from marketplace.connectors.types import RemoteVariant
 ITEM_PAGE = 100  # get_item_list page_size max (§5.1)
 BASE_INFO_BATCH = 50  # get_item_base_info ids per call (§5.1)
 LISTED_STATUSES = ("NORMAL", "UNLIST", "REVIEWING", "BANNED")
-ITEM_STATUS = {
-    "NORMAL": "live",
-    "UNLIST": "delisted",
-    "REVIEWING": "pending",
-    "BANNED": "rejected",
-    "SELLER_DELETE": "delisted",
-    "SHOPEE_DELETE": "rejected",
-    "DELETED": "delisted",
-}
 
 
 class CatalogueReadMixin(ShopeeClient):
@@ -59,13 +51,13 @@ class CatalogueReadMixin(ShopeeClient):
             item.variants += self._model_variants(item.platform_item_id)
         else:
             # An item without models is its own single variant, model_id 0 (§5.1).
-            item.variants.append(_variant(info, item.seller_sku, "0"))
+            item.variants.append(remote_variant(info, item.seller_sku, "0"))
         return item
 
     def _model_variants(self, item_id: str) -> list[RemoteVariant]:
         models = self._get("/api/v2/product/get_model_list", item_id=item_id)
         return [
-            _variant(m, str(m.get("model_sku") or ""), str(m["model_id"]))
+            remote_variant(m, str(m.get("model_sku") or ""), str(m["model_id"]))
             for m in models.get("model") or []
         ]
 
@@ -88,21 +80,3 @@ class CatalogueReadMixin(ShopeeClient):
         ids = [str(x["item_id"]) for x in page.get("item") or []]
         following = str(page["next_offset"]) if page.get("has_next_page") else None
         return Page(items=self._remote_items(ids), next_cursor=following)
-
-
-def _variant(info: Json, seller_sku: str, variant_id: str) -> RemoteVariant:
-    """A model (or a model-less item) as our variant."""
-    return RemoteVariant(
-        seller_sku=seller_sku,
-        platform_variant_id=variant_id,
-        price=money_in((info.get("price_info") or [{}])[0].get("original_price")),
-        stock=_stock(info),
-    )
-
-
-def _stock(info: Json) -> int:
-    stock = info.get("stock_info_v2") or {}
-    summary = stock.get("summary_info") or {}
-    if "total_available_stock" in summary:
-        return int(summary["total_available_stock"])
-    return sum(int(s.get("stock") or 0) for s in stock.get("seller_stock") or [])
