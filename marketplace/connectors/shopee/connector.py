@@ -6,7 +6,8 @@ from marketplace.catalog.image_rules import PLATFORM_RULES
 from marketplace.connectors.registry import register
 from marketplace.connectors.shopee.auth import AuthMixin
 from marketplace.connectors.shopee.catalogue import IMAGE_BATCH
-from marketplace.connectors.shopee.catalogue import CatalogueWriteMixin
+from marketplace.connectors.shopee.catalogue import CatalogueMixin
+from marketplace.connectors.shopee.categories import CategoriesMixin
 from marketplace.connectors.shopee.orders import OrdersMixin
 from marketplace.connectors.shopee.price_stock import MODEL_BATCH
 from marketplace.connectors.shopee.price_stock import PriceStockMixin
@@ -15,7 +16,9 @@ from marketplace.connectors.types import API_CAPABILITIES
 
 
 @register
-class ShopeeConnector(AuthMixin, CatalogueWriteMixin, PriceStockMixin, OrdersMixin, PushMixin):
+class ShopeeConnector(
+    AuthMixin, CatalogueMixin, CategoriesMixin, PriceStockMixin, OrdersMixin, PushMixin
+):
     name = "shopee"
     title = "Shopee"
     capabilities = API_CAPABILITIES
