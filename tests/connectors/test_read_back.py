@@ -111,7 +111,7 @@ class TestReadBack:
         monkeypatch: pytest.MonkeyPatch,
     ) -> None:
         # Batches of two: four variants need two searches (Shopee's calls are per item anyway).
-        monkeypatch.setattr("marketplace.connectors.lazada.prices.READ_BATCH", 2)
+        monkeypatch.setattr("marketplace.connectors.lazada.price_stock.READ_BATCH", 2)
         monkeypatch.setattr("marketplace.connectors.tiktok.connector.PRODUCT_PAGE_MAX", 2)
         reader = env.connector(tokens)
         wanted = refs(listed["item"]) + refs(single)

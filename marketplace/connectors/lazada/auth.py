@@ -9,8 +9,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 from marketplace.connectors.errors import AuthError
-from marketplace.connectors.lazada.parsing import PLATFORM
-from marketplace.connectors.lazada.transport import LazadaBase
+from marketplace.connectors.lazada.client import LazadaBase
+from marketplace.connectors.lazada.errors import PLATFORM
 from marketplace.connectors.types import TokenSet
 
 

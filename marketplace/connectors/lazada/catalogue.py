@@ -12,11 +12,11 @@ from typing import Any
 
 from marketplace.connectors.errors import NotFound
 from marketplace.connectors.errors import Rejected
-from marketplace.connectors.lazada.parsing import PLATFORM
-from marketplace.connectors.lazada.parsing import item_status
-from marketplace.connectors.lazada.parsing import money
-from marketplace.connectors.lazada.transport import LazadaBase
-from marketplace.connectors.lazada.transport import Params
+from marketplace.connectors.lazada.client import LazadaBase
+from marketplace.connectors.lazada.client import Params
+from marketplace.connectors.lazada.errors import PLATFORM
+from marketplace.connectors.lazada.errors import item_status
+from marketplace.connectors.lazada.errors import money
 from marketplace.connectors.types import ImageRef
 from marketplace.connectors.types import ItemPayload
 from marketplace.connectors.types import Page

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marketplace.connectors.lazada.transport import LazadaBase
+from marketplace.connectors.lazada.client import LazadaBase
 from marketplace.connectors.types import AttributeSpec
 from marketplace.connectors.types import Brand
 from marketplace.connectors.types import CategoryNode

@@ -20,17 +20,17 @@ from marketplace.connectors.lazada.catalogue import PRODUCTS_PAGE as PRODUCTS_PA
 from marketplace.connectors.lazada.catalogue import CatalogueMixin
 from marketplace.connectors.lazada.categories import OWN_ATTRIBUTES as OWN_ATTRIBUTES
 from marketplace.connectors.lazada.categories import CategoriesMixin
+from marketplace.connectors.lazada.client import API_GATEWAY as API_GATEWAY
+from marketplace.connectors.lazada.client import AUTH_HOST as AUTH_HOST
+from marketplace.connectors.lazada.client import Params as Params
+from marketplace.connectors.lazada.errors import error_from
 from marketplace.connectors.lazada.orders import FINANCE_PAGE as FINANCE_PAGE
 from marketplace.connectors.lazada.orders import ORDER_ITEMS_BATCH as ORDER_ITEMS_BATCH
 from marketplace.connectors.lazada.orders import ORDERS_PAGE as ORDERS_PAGE
 from marketplace.connectors.lazada.orders import OrdersMixin
-from marketplace.connectors.lazada.parsing import error_from
-from marketplace.connectors.lazada.prices import PriceStockMixin
+from marketplace.connectors.lazada.price_stock import PriceStockMixin
 from marketplace.connectors.lazada.push import PushMixin
 from marketplace.connectors.lazada.signing import sign
-from marketplace.connectors.lazada.transport import API_GATEWAY as API_GATEWAY
-from marketplace.connectors.lazada.transport import AUTH_HOST as AUTH_HOST
-from marketplace.connectors.lazada.transport import Params as Params
 from marketplace.connectors.registry import register
 from marketplace.connectors.types import API_CAPABILITIES
 

@@ -9,13 +9,13 @@ from datetime import timedelta
 from typing import Any
 
 from marketplace.connectors.errors import Rejected
-from marketplace.connectors.lazada.parsing import PLATFORM
-from marketplace.connectors.lazada.parsing import VN
-from marketplace.connectors.lazada.parsing import lz_time
-from marketplace.connectors.lazada.parsing import money
-from marketplace.connectors.lazada.parsing import order_status
-from marketplace.connectors.lazada.parsing import parse_time
-from marketplace.connectors.lazada.transport import LazadaBase
+from marketplace.connectors.lazada.client import LazadaBase
+from marketplace.connectors.lazada.errors import PLATFORM
+from marketplace.connectors.lazada.errors import VN
+from marketplace.connectors.lazada.errors import lz_time
+from marketplace.connectors.lazada.errors import money
+from marketplace.connectors.lazada.errors import order_status
+from marketplace.connectors.lazada.errors import parse_time
 from marketplace.connectors.types import Order
 from marketplace.connectors.types import OrderLine
 from marketplace.connectors.types import Page

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from marketplace.connectors.lazada.transport import LazadaBase
+from marketplace.connectors.lazada.client import LazadaBase
 from marketplace.connectors.push import check_signature
 from marketplace.connectors.push import json_body
 from marketplace.connectors.types import PushNotice

@@ -8,8 +8,8 @@ import requests
 
 from marketplace.connectors.base import Connector
 from marketplace.connectors.errors import AuthError
-from marketplace.connectors.lazada.parsing import PLATFORM
-from marketplace.connectors.lazada.parsing import envelope
+from marketplace.connectors.lazada.errors import PLATFORM
+from marketplace.connectors.lazada.errors import envelope
 from marketplace.connectors.lazada.signing import sign
 
 API_GATEWAY = "https://api.lazada.vn/rest"
