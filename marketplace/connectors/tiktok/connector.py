@@ -6,6 +6,7 @@ from marketplace.catalog.image_rules import PLATFORM_RULES
 from marketplace.connectors.registry import register
 from marketplace.connectors.tiktok.auth import AuthMixin
 from marketplace.connectors.tiktok.catalogue import CatalogueMixin
+from marketplace.connectors.tiktok.categories import CategoriesMixin
 from marketplace.connectors.tiktok.client import API_BASE
 from marketplace.connectors.tiktok.client import AUTH_HOST
 from marketplace.connectors.tiktok.client import AUTH_HOSTS
@@ -47,7 +48,9 @@ WINDOW_DAYS = 15
 
 # One mixin per capability, each on the signed calls of client.py, keeps every module short.
 @register
-class TikTokConnector(AuthMixin, CatalogueMixin, PriceStockMixin, OrdersMixin, PushMixin):
+class TikTokConnector(
+    AuthMixin, CatalogueMixin, CategoriesMixin, PriceStockMixin, OrdersMixin, PushMixin
+):
     """TikTok Shop, registered as "tiktok"."""
 
     name = "tiktok"
