@@ -15,6 +15,10 @@ from marketplace.connectors.types import ItemPayload
 from marketplace.connectors.types import Page
 from marketplace.connectors.types import RemoteItem
 
+# UNVERIFIED (tiktok.md §7): product search pages of 50, at most 100.
+PRODUCT_PAGE = 50
+PRODUCT_PAGE_MAX = 100
+
 
 class CatalogueMixin(TikTokClient):
     """The CATALOGUE_WRITE and CATALOGUE_READ capabilities."""
@@ -111,7 +115,7 @@ class CatalogueMixin(TikTokClient):
 
     def find_by_seller_sku(self, seller_sku: str) -> RemoteItem | None:
         """The product with this SKU seller_sku, or else this external_product_id."""
-        products, _ = self._search({"seller_skus": [seller_sku]}, None, self._paging().product_page)
+        products, _ = self._search({"seller_skus": [seller_sku]}, None, PRODUCT_PAGE)
         if products:
             return convert.remote_item(products[0])
         return self._find_by_parent_sku(seller_sku)
@@ -121,7 +125,7 @@ class CatalogueMixin(TikTokClient):
         # A parent SKU is not a search filter: walk the listings' external_product_id.
         cursor: str | None = None
         while True:
-            products, cursor = self._search({}, cursor, self._paging().product_page_max)
+            products, cursor = self._search({}, cursor, PRODUCT_PAGE_MAX)
             for product in products:
                 if product.get("external_product_id") == seller_sku:
                     return convert.remote_item(product)
@@ -130,5 +134,5 @@ class CatalogueMixin(TikTokClient):
 
     def list_items(self, cursor: str | None = None) -> Page[RemoteItem]:
         """One page of the shop's products."""
-        products, nxt = self._search({}, cursor, self._paging().product_page)
+        products, nxt = self._search({}, cursor, PRODUCT_PAGE)
         return Page([convert.remote_item(p) for p in products], nxt)
