@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 
 from marketplace.connectors.base import Connector
+from marketplace.connectors.lazada.price_stock import READ_BATCH
+from marketplace.connectors.tiktok.catalogue import PRODUCT_PAGE_MAX
 from marketplace.connectors.types import ItemPayload
 from marketplace.connectors.types import PriceStock
 from marketplace.connectors.types import RemoteItem
@@ -28,6 +30,8 @@ listed = test_contract.listed
 # model-less item through get_item_base_info and each item with models through its own
 # get_model_list; Lazada and TikTok find both with one SKU-filtered search.
 READ_CALLS = {"shopee": 2, "lazada": 1, "tiktok": 1}
+# SKUs one SKU-filtered search reads back (Shopee reads by item, not by SKU).
+SKUS_PER_SEARCH = {"lazada": READ_BATCH, "tiktok": PRODUCT_PAGE_MAX}
 
 
 @pytest.fixture(scope="module")
@@ -108,13 +112,18 @@ class TestReadBack:
         tokens: TokenSet,
         listed: dict[str, Any],
         single: RemoteItem,
-        monkeypatch: pytest.MonkeyPatch,
     ) -> None:
-        # Batches of two: four variants need two searches (Shopee's calls are per item anyway).
-        monkeypatch.setattr("marketplace.connectors.lazada.prices.READ_BATCH", 2)
-        monkeypatch.setattr("marketplace.connectors.tiktok.connector.PRODUCT_PAGE_MAX", 2)
+        # One SKU more than a search takes, padded with SKUs nobody has, needs two searches,
+        # and the last SKU we have comes from the second; Shopee reads per item, unpadded.
         reader = env.connector(tokens)
         wanted = refs(listed["item"]) + refs(single)
-        seen = reader.read_price_stock(wanted)
-        assert [v.seller_sku if v else None for v in seen] == [w.seller_sku for w in wanted]
-        assert reader.http.calls == {"shopee": 2, "lazada": 2, "tiktok": 2}[env.name]
+        batch = SKUS_PER_SEARCH.get(env.name)
+        absent = [
+            VariantRef(single.platform_item_id, "", f"KHONG-CO-{n}")
+            for n in range(batch + 1 - len(wanted) if batch else 0)
+        ]
+        asked = wanted[:-1] + absent + wanted[-1:]
+        seen = reader.read_price_stock(asked)
+        expected = [None if ref in absent else ref.seller_sku for ref in asked]
+        assert [v.seller_sku if v else None for v in seen] == expected
+        assert reader.http.calls == 2

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
@@ -18,12 +20,16 @@ from marketplace.connectors.base import Connector
 from marketplace.connectors.errors import AuthError
 from marketplace.connectors.errors import Rejected
 from marketplace.connectors.errors import Retryable
+from marketplace.connectors.http import HttpClient
+from marketplace.connectors.http import RetryPolicy
 from marketplace.connectors.registry import get_connector
 from marketplace.connectors.tiktok import TikTokConnector
-from marketplace.connectors.tiktok import connector as tiktok_connector
 from marketplace.connectors.tiktok import sign
 from marketplace.connectors.tiktok import verify_webhook
 from marketplace.connectors.tiktok import webhook_signature
+from marketplace.connectors.tiktok.catalogue import PRODUCT_PAGE
+from marketplace.connectors.tiktok.orders import ORDER_IDS_PER_CALL
+from marketplace.connectors.tiktok.orders import ORDER_PAGE
 from marketplace.connectors.types import ItemPayload
 from marketplace.connectors.types import OrderStatus
 from marketplace.connectors.types import PriceStock
@@ -418,10 +424,23 @@ class TestCatalogue:
         assert found is not None
         assert found.name == "Trà Shan Tuyết Tà Xùa"
 
-    def test_list_items_pages(self, shop: TikTokConnector, monkeypatch: pytest.MonkeyPatch) -> None:
-        monkeypatch.setattr(tiktok_connector, "PRODUCT_PAGE", 2)
+    def test_list_items_pages(self, env: PlatformEnv, tokens: TokenSet) -> None:
+        # A client that really waits out a rate limit: a page and one more creates in a row
+        # reach TikTok's 50 QPS.
+        http = HttpClient("tiktok:pages", retry=RetryPolicy(6, 0.2, 1.0))
+        shop = env.connector_cls(env.app, http, tokens)
+        assert isinstance(shop, TikTokConnector)
+        item = payload(shop, "P", variants=1)
         made = {
-            shop.create_item(payload(shop, f"P{i}", variants=1)).platform_item_id for i in range(5)
+            shop.create_item(
+                replace(
+                    item,
+                    seller_sku=f"P{i}",
+                    name=f"{item.name} {i}",
+                    variants=[replace(item.variants[0], seller_sku=f"P{i}-1")],
+                )
+            ).platform_item_id
+            for i in range(PRODUCT_PAGE + 1)
         }
         seen: list[RemoteItem] = []
         cursor: str | None = None
@@ -433,7 +452,7 @@ class TestCatalogue:
             cursor = page.next_cursor
             if cursor is None:
                 break
-        assert pages == 3
+        assert pages == 2
         assert {i.platform_item_id for i in seen} == made
 
     @pytest.mark.parametrize(
@@ -539,13 +558,14 @@ def status_of(connector: Connector, sku: str) -> str:
 
 class TestOrders:
     def test_orders_windows_pages_details_settlements(
-        self, env: PlatformEnv, shop: TikTokConnector, monkeypatch: pytest.MonkeyPatch
+        self, env: PlatformEnv, shop: TikTokConnector
     ) -> None:
-        monkeypatch.setattr(tiktok_connector, "ORDER_PAGE", 4)
-        monkeypatch.setattr(tiktok_connector, "ORDER_IDS_PER_CALL", 7)
         created = shop.create_item(payload(shop, "XOAI"))
         skus = [v.seller_sku for v in created.variants]
-        env.simulate_orders(skus, 30, 40)
+        # Updated within 20 days, they fall in the two newest of the three windows below,
+        # so at least one window needs more than one search page.
+        count = 2 * ORDER_PAGE + 20
+        env.simulate_orders(skus, count, 20)
         end = datetime.now(UTC) + timedelta(minutes=1)
         start = end - timedelta(days=41)
         ids: list[str] = []
@@ -563,22 +583,26 @@ class TestOrders:
                 if cursor is None:
                     break
             lo = hi
-        assert len(ids) == len(set(ids)) == 30
+        assert len(ids) == len(set(ids)) == count
         assert pages > 3
         before = shop.http.calls
         orders = shop.order_details(ids)
-        assert shop.http.calls - before == 5  # 30 ids, 7 per call
+        assert shop.http.calls - before == math.ceil(count / ORDER_IDS_PER_CALL)
         assert {o.platform_order_id for o in orders} == set(ids)
         assert all(line.seller_sku in skus for o in orders for line in o.lines)
         statuses = {o.status for o in orders}
         assert OrderStatus.CANCELLED in statuses
         assert OrderStatus.COMPLETED in statuses
         assert OrderStatus.RETURNED in statuses
-        settled = shop.settlements(ids)
+        # One statement call per order: a sample keeps under the 50 QPS of that API.
+        sample = ids[:30]
+        settled = shop.settlements(sample)
         assert settled
         for s in settled:
             assert s.net == s.gross - sum(s.fees.values())
-        completed = [o for o in orders if o.status is OrderStatus.COMPLETED]
+        completed = [
+            o for o in orders if o.status is OrderStatus.COMPLETED and o.platform_order_id in sample
+        ]
         gross = {s.platform_order_id: s.gross for s in settled}
         for order in completed:
             assert gross[order.platform_order_id] == sum(

@@ -9,12 +9,12 @@ from typing import Any
 from urllib.parse import urlencode
 
 from marketplace.connectors.errors import AuthError
-from marketplace.connectors.lazada.parsing import PLATFORM
-from marketplace.connectors.lazada.transport import LazadaBase
+from marketplace.connectors.lazada.client import LazadaClient
+from marketplace.connectors.lazada.errors import PLATFORM
 from marketplace.connectors.types import TokenSet
 
 
-class AuthMixin(LazadaBase):
+class AuthMixin(LazadaClient):
     """The ``AUTH`` capability."""
 
     def authorize_url(self, redirect_uri: str, state: str) -> str:

@@ -12,101 +12,23 @@ from typing import Any
 
 from marketplace.connectors.errors import NotFound
 from marketplace.connectors.errors import Rejected
-from marketplace.connectors.lazada.parsing import PLATFORM
-from marketplace.connectors.lazada.parsing import item_status
-from marketplace.connectors.lazada.parsing import money
-from marketplace.connectors.lazada.transport import LazadaBase
-from marketplace.connectors.lazada.transport import Params
+from marketplace.connectors.lazada.client import LazadaClient
+from marketplace.connectors.lazada.client import Params
+from marketplace.connectors.lazada.convert import item_status
+from marketplace.connectors.lazada.convert import product_body
+from marketplace.connectors.lazada.convert import remote_item
+from marketplace.connectors.lazada.errors import PLATFORM
 from marketplace.connectors.types import ImageRef
 from marketplace.connectors.types import ItemPayload
 from marketplace.connectors.types import Page
 from marketplace.connectors.types import RemoteItem
 from marketplace.connectors.types import RemoteVariant
-from marketplace.connectors.types import VariantPayload
 
 PRODUCTS_PAGE = 50  # UNVERIFIED (lazada.md §3.5): 50 per the API page, not the FAQ's 500
 DUPLICATE_SKU = frozenset({"4105", "4126", "4141"})
-DEFAULT_SIDE_CM = 10  # package sides are mandatory on Lazada; used when the catalogue has none
-NO_BRAND = "No Brand"
 
 
-def _attributes(item: ItemPayload) -> dict[str, Any]:
-    """The product's ``Attributes``, with name, description, parent SKU and brand."""
-    attributes: dict[str, Any] = dict(item.attributes)
-    attributes.update(name=item.name, description=item.description_html, model=item.seller_sku)
-    if item.brand.isdigit():
-        attributes["brand_id"] = item.brand
-    else:
-        # UNVERIFIED (lazada.md §3.2): the deprecated ``brand`` name is accepted
-        # in place of ``brand_id``; an empty brand becomes "No Brand".
-        attributes["brand"] = item.brand or NO_BRAND
-    return attributes
-
-
-def _sku(
-    item: ItemPayload, variant: VariantPayload, sku_ids: dict[str, str] | None
-) -> dict[str, Any]:
-    """One ``Sku`` entry; ``sku_ids`` maps SellerSku to SkuId on updates."""
-    weight = variant.weight_g or item.weight_g
-    if not weight:
-        raise Rejected("package weight is required", field="weight_g", platform=PLATFORM)
-    sku: dict[str, Any] = {
-        "SellerSku": variant.seller_sku,
-        "price": str(variant.price),
-        "quantity": str(variant.stock),
-        "package_weight": f"{weight / 1000:.2f}",
-        "package_length": str(variant.length_cm or DEFAULT_SIDE_CM),
-        "package_width": str(variant.width_cm or DEFAULT_SIDE_CM),
-        "package_height": str(variant.height_cm or DEFAULT_SIDE_CM),
-    }
-    if variant.options:
-        sku["saleProp"] = dict(variant.options)
-    if variant.images:
-        sku["Images"] = {"Image": [image.url for image in variant.images]}
-    if sku_ids is not None:
-        # By SellerSku, else by the id we know (SellerSku may be changed since 2023-11-15).
-        known = (
-            variant.platform_variant_id if variant.platform_variant_id in sku_ids.values() else ""
-        )
-        sku_id = sku_ids.get(variant.seller_sku) or known
-        if sku_id:
-            sku["SkuId"] = sku_id
-    return sku
-
-
-def _product(item: ItemPayload, sku_ids: dict[str, str] | None = None) -> dict[str, Any]:
-    """The ``Product`` of a create or update payload."""
-    return {
-        "PrimaryCategory": item.category_id,
-        "Images": {"Image": [image.url for image in item.images]},
-        "Attributes": _attributes(item),
-        "Skus": {"Sku": [_sku(item, variant, sku_ids) for variant in item.variants]},
-    }
-
-
-def _remote(product: dict[str, Any]) -> RemoteItem:
-    """Our view of a ``/products/get`` or ``/product/item/get`` product."""
-    skus = product.get("skus") or []
-    attributes = product.get("attributes") or {}
-    parent = str(attributes.get("model") or (skus[0].get("SellerSku", "") if skus else ""))
-    return RemoteItem(
-        platform_item_id=str(product["item_id"]),
-        seller_sku=parent,
-        name=str(attributes.get("name", "")),
-        status=item_status(str(product.get("status", ""))),
-        variants=[
-            RemoteVariant(
-                seller_sku=str(s.get("SellerSku", "")),
-                platform_variant_id=str(s.get("SkuId", "")),
-                price=money(s.get("price")),
-                stock=int(s.get("quantity") or 0),
-            )
-            for s in skus
-        ],
-    )
-
-
-class CatalogueMixin(LazadaBase):
+class CatalogueMixin(LazadaClient):
     """The ``CATALOGUE_WRITE`` and ``CATALOGUE_READ`` capabilities."""
 
     # -- write -------------------------------------------------------------------
@@ -118,7 +40,7 @@ class CatalogueMixin(LazadaBase):
 
     def create_item(self, item: ItemPayload) -> RemoteItem:
         """Create the product; a duplicate-SKU answer returns the existing one."""
-        payload = json.dumps({"Request": {"Product": _product(item)}}, ensure_ascii=False)
+        payload = json.dumps({"Request": {"Product": product_body(item)}}, ensure_ascii=False)
         try:
             data = self._post("/product/create", {"payload": payload}).get("data") or {}
         except Rejected as exc:
@@ -151,7 +73,7 @@ class CatalogueMixin(LazadaBase):
         """Rewrite the product's content, leaving price and stock alone."""
         current = self._item(platform_item_id)
         sku_ids = {str(s["SellerSku"]): str(s["SkuId"]) for s in current.get("skus", [])}
-        product = _product(item, sku_ids)
+        product = product_body(item, sku_ids)
         product["ItemId"] = platform_item_id
         for sku in product["Skus"]["Sku"]:
             # Price and stock go through update_price_stock only.
@@ -159,7 +81,7 @@ class CatalogueMixin(LazadaBase):
             sku.pop("quantity", None)
         payload = json.dumps({"Request": {"Product": product}}, ensure_ascii=False)
         self._post("/product/update", {"payload": payload})
-        return _remote(self._item(platform_item_id))
+        return remote_item(self._item(platform_item_id))
 
     def delist(self, platform_item_id: str) -> None:
         """Deactivate every SKU of the item; already inactive is fine."""
@@ -185,7 +107,7 @@ class CatalogueMixin(LazadaBase):
         params = {"filter": "all", "offset": str(offset), "limit": str(PRODUCTS_PAGE)}
         params.update(extra or {})
         data = self._call("/products/get", params).get("data") or {}
-        products = [_remote(p) for p in data.get("products") or []]
+        products = [remote_item(p) for p in data.get("products") or []]
         return products, int(data.get("total_products") or 0)
 
     def find_by_seller_sku(self, seller_sku: str) -> RemoteItem | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marketplace.connectors.lazada.transport import LazadaBase
+from marketplace.connectors.lazada.client import LazadaClient
 from marketplace.connectors.types import AttributeSpec
 from marketplace.connectors.types import Brand
 from marketplace.connectors.types import CategoryNode
@@ -27,7 +27,7 @@ def _nodes(children: list[dict[str, Any]], parent: str | None) -> list[CategoryN
     return nodes
 
 
-class CategoriesMixin(LazadaBase):
+class CategoriesMixin(LazadaClient):
     """The ``CATEGORIES`` capability."""
 
     def categories(self) -> list[CategoryNode]:

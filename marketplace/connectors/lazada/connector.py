@@ -13,31 +13,18 @@ from __future__ import annotations
 
 from marketplace.catalog.image_rules import PLATFORM_RULES
 from marketplace.connectors.lazada.auth import AuthMixin
-from marketplace.connectors.lazada.catalogue import DEFAULT_SIDE_CM as DEFAULT_SIDE_CM
-from marketplace.connectors.lazada.catalogue import DUPLICATE_SKU as DUPLICATE_SKU
-from marketplace.connectors.lazada.catalogue import NO_BRAND as NO_BRAND
-from marketplace.connectors.lazada.catalogue import PRODUCTS_PAGE as PRODUCTS_PAGE
 from marketplace.connectors.lazada.catalogue import CatalogueMixin
-from marketplace.connectors.lazada.categories import OWN_ATTRIBUTES as OWN_ATTRIBUTES
 from marketplace.connectors.lazada.categories import CategoriesMixin
-from marketplace.connectors.lazada.orders import FINANCE_PAGE as FINANCE_PAGE
-from marketplace.connectors.lazada.orders import ORDER_ITEMS_BATCH as ORDER_ITEMS_BATCH
-from marketplace.connectors.lazada.orders import ORDERS_PAGE as ORDERS_PAGE
 from marketplace.connectors.lazada.orders import OrdersMixin
-from marketplace.connectors.lazada.parsing import error_from
-from marketplace.connectors.lazada.prices import PriceStockMixin
+from marketplace.connectors.lazada.price_stock import PriceStockMixin
 from marketplace.connectors.lazada.push import PushMixin
-from marketplace.connectors.lazada.signing import sign
-from marketplace.connectors.lazada.transport import API_GATEWAY as API_GATEWAY
-from marketplace.connectors.lazada.transport import AUTH_HOST as AUTH_HOST
-from marketplace.connectors.lazada.transport import Params as Params
 from marketplace.connectors.registry import register
 from marketplace.connectors.types import API_CAPABILITIES
 
 
 @register
 class LazadaConnector(
-    AuthMixin, CatalogueMixin, PriceStockMixin, CategoriesMixin, OrdersMixin, PushMixin
+    AuthMixin, CatalogueMixin, CategoriesMixin, PriceStockMixin, OrdersMixin, PushMixin
 ):
     """Lazada Vietnam through the LazOP API."""
 
@@ -51,6 +38,3 @@ class LazadaConnector(
     order_window_days = 15
     # lazada.md §2.3: refresh 30 minutes before expiry.
     refresh_margin_seconds = 1800
-
-
-__all__ = ["LazadaConnector", "error_from", "sign"]

@@ -9,13 +9,13 @@ from datetime import timedelta
 from typing import Any
 
 from marketplace.connectors.errors import Rejected
-from marketplace.connectors.lazada.parsing import PLATFORM
-from marketplace.connectors.lazada.parsing import VN
-from marketplace.connectors.lazada.parsing import lz_time
-from marketplace.connectors.lazada.parsing import money
-from marketplace.connectors.lazada.parsing import order_status
-from marketplace.connectors.lazada.parsing import parse_time
-from marketplace.connectors.lazada.transport import LazadaBase
+from marketplace.connectors.lazada.client import LazadaClient
+from marketplace.connectors.lazada.convert import VN
+from marketplace.connectors.lazada.convert import lz_time
+from marketplace.connectors.lazada.convert import order
+from marketplace.connectors.lazada.convert import order_line
+from marketplace.connectors.lazada.convert import settlement
+from marketplace.connectors.lazada.errors import PLATFORM
 from marketplace.connectors.types import Order
 from marketplace.connectors.types import OrderLine
 from marketplace.connectors.types import Page
@@ -24,55 +24,9 @@ from marketplace.connectors.types import Settlement
 ORDERS_PAGE = 100
 ORDER_ITEMS_BATCH = 50
 FINANCE_PAGE = 500
-# fee_type ids that are the item's price (lazada.md §4.6): credit and its reversal.
-_ITEM_PRICE_TYPES = {"13", "14"}
 
 
-def _line(entry: dict[str, Any]) -> OrderLine:
-    """One ``order_items`` entry."""
-    return OrderLine(
-        platform_line_id=str(entry["order_item_id"]),
-        seller_sku=str(entry.get("sku", "")),
-        name=str(entry.get("name", "")),
-        quantity=1,  # lazada.md §4.3: one entry per unit
-        unit_price=money(entry.get("item_price")),
-        platform_item_id=str(entry.get("product_id", "")),
-        platform_variant_id=str(entry.get("sku_id", "")),
-    )
-
-
-def _order(order_id: str, data: dict[str, Any], lines: list[OrderLine]) -> Order:
-    """Our order from ``/order/get``'s data and its lines."""
-    statuses = [str(s) for s in data.get("statuses") or []]
-    return Order(
-        platform_order_id=str(data.get("order_id", order_id)),
-        status=order_status(statuses),
-        platform_status=",".join(statuses),
-        created_at=parse_time(data["created_at"]),
-        updated_at=parse_time(data["updated_at"]),
-        # lazada.md §4.1: the buyer paid price - voucher + shipping_fee.
-        total=money(data.get("price"))
-        - money(data.get("voucher"))
-        + money(data.get("shipping_fee")),
-        lines=lines,
-    )
-
-
-def _settlement(order_id: str, rows: list[dict[str, Any]]) -> Settlement:
-    """The order's money from its finance rows: item price, fees by name, net."""
-    gross = 0
-    fees: dict[str, int] = {}
-    for row in rows:
-        amount = money(row.get("amount"))
-        if str(row.get("fee_type", "")) in _ITEM_PRICE_TYPES:
-            gross += amount
-        else:
-            name = str(row.get("fee_name") or row.get("transaction_type") or "fee")
-            fees[name] = fees.get(name, 0) - amount
-    return Settlement(order_id, gross, fees, gross - sum(fees.values()))
-
-
-class OrdersMixin(LazadaBase):
+class OrdersMixin(LazadaClient):
     """The ``ORDERS`` and ``SETTLEMENT`` capabilities."""
 
     def list_orders(
@@ -104,7 +58,9 @@ class OrdersMixin(LazadaBase):
             batch = order_ids[start : start + ORDER_ITEMS_BATCH]
             ids = "[" + ",".join(batch) + "]"
             for entry in self._call("/orders/items/get", {"order_ids": ids}).get("data") or []:
-                lines[str(entry["order_id"])] = [_line(i) for i in entry.get("order_items") or []]
+                lines[str(entry["order_id"])] = [
+                    order_line(i) for i in entry.get("order_items") or []
+                ]
         return lines
 
     def order_details(self, order_ids: Sequence[str]) -> list[Order]:
@@ -113,7 +69,7 @@ class OrdersMixin(LazadaBase):
         orders = []
         for order_id in order_ids:
             data = self._call("/order/get", {"order_id": order_id}).get("data") or {}
-            orders.append(_order(order_id, data, lines.get(order_id, [])))
+            orders.append(order(order_id, data, lines.get(order_id, [])))
         return orders
 
     def _finance_rows(self, order_id: str, start: date, end: date) -> list[dict[str, Any]]:
@@ -141,6 +97,6 @@ class OrdersMixin(LazadaBase):
         # lazada.md §4.6: the range must stay under 180 days.
         start_day = today - timedelta(days=179)
         return [
-            _settlement(order_id, self._finance_rows(order_id, start_day, today))
+            settlement(order_id, self._finance_rows(order_id, start_day, today))
             for order_id in order_ids
         ]

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from marketplace.connectors.lazada.transport import LazadaBase
+from marketplace.connectors.lazada.client import LazadaClient
 from marketplace.connectors.push import check_signature
 from marketplace.connectors.push import json_body
 from marketplace.connectors.types import PushNotice
 
 
-class PushMixin(LazadaBase):
+class PushMixin(LazadaClient):
     def read_push(self, url: str, headers: Mapping[str, str], body: bytes) -> PushNotice:
         check_signature(headers, self.app.app_secret, self.app.app_key.encode() + body)
         data = json_body(body)

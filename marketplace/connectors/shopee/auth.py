@@ -12,8 +12,8 @@ from marketplace.connectors.errors import AuthError
 from marketplace.connectors.errors import ConnectorError
 from marketplace.connectors.shopee.client import Json
 from marketplace.connectors.shopee.client import ShopeeClient
-from marketplace.connectors.shopee.client import utc
-from marketplace.connectors.shopee.wire import PLATFORM
+from marketplace.connectors.shopee.convert import utc
+from marketplace.connectors.shopee.errors import PLATFORM
 from marketplace.connectors.types import TokenSet
 
 ACCESS_TOKEN_SECONDS = 14_400  # shopee.md §3.3

@@ -1,12 +1,10 @@
-"""Signed calls to the Shopee Open Platform v2, shared by the connector's mixins."""
+"""Signed calls to the Shopee Open Platform v2 and their envelope, shared by the mixins."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
 from collections.abc import Sequence
-from datetime import UTC
-from datetime import datetime
 from typing import Any
 from typing import TypeVar
 
@@ -14,8 +12,11 @@ import requests
 
 from marketplace.connectors.base import Connector
 from marketplace.connectors.errors import AuthError
+from marketplace.connectors.errors import RateLimited
+from marketplace.connectors.errors import Retryable
+from marketplace.connectors.shopee.errors import PLATFORM
+from marketplace.connectors.shopee.errors import error_for
 from marketplace.connectors.shopee.signing import sign
-from marketplace.connectors.shopee.wire import parse_json
 from marketplace.connectors.types import TokenSet
 
 Json = dict[str, Any]
@@ -27,14 +28,25 @@ MEMO_SECONDS = 600.0
 _memo: dict[tuple[str, ...], tuple[float, Any]] = {}
 
 
-def utc(seconds: Any) -> datetime:
-    """A Shopee epoch-seconds field as an aware datetime (missing means the epoch)."""
-    return datetime.fromtimestamp(int(seconds or 0), tz=UTC)
-
-
 def chunks(values: Sequence[Any], size: int) -> list[Sequence[Any]]:
     """``values`` cut into consecutive slices of at most ``size``."""
     return [values[i : i + size] for i in range(0, len(values), size)]
+
+
+def parse_json(response: requests.Response, *, token_call: bool = False) -> dict[str, Any]:
+    """The body of any answer (whatever its HTTP status, §4.2), or the typed error."""
+    try:
+        data = response.json()
+    except ValueError:
+        raise Retryable(f"HTTP {response.status_code}: not JSON", platform=PLATFORM) from None
+    if not isinstance(data, dict):
+        raise Retryable(f"HTTP {response.status_code}: unexpected body", platform=PLATFORM)
+    error = str(data.get("error") or "")
+    if error:
+        raise error_for(error, str(data.get("message") or ""), token_call=token_call)
+    if response.status_code == 429:
+        raise RateLimited("HTTP 429", platform=PLATFORM)
+    return data
 
 
 class ShopeeClient(Connector):

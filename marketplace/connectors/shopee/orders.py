@@ -8,44 +8,16 @@ from datetime import datetime
 from typing import ClassVar
 
 from marketplace.connectors.errors import Rejected
-from marketplace.connectors.shopee.client import Json
 from marketplace.connectors.shopee.client import ShopeeClient
 from marketplace.connectors.shopee.client import chunks
-from marketplace.connectors.shopee.client import utc
-from marketplace.connectors.shopee.wire import money_in
+from marketplace.connectors.shopee.convert import order
+from marketplace.connectors.shopee.convert import settlement
 from marketplace.connectors.types import Order
-from marketplace.connectors.types import OrderLine
-from marketplace.connectors.types import OrderStatus
 from marketplace.connectors.types import Page
 from marketplace.connectors.types import Settlement
 
 ORDER_PAGE = 100  # get_order_list page_size max (§6.1)
 ORDER_DETAIL_BATCH = 50  # get_order_detail order_sn per call (§6.2)
-ORDER_STATUS = {
-    "UNPAID": OrderStatus.UNPAID,
-    "PENDING": OrderStatus.UNPAID,
-    "INVOICE_PENDING": OrderStatus.UNPAID,
-    "READY_TO_SHIP": OrderStatus.TO_SHIP,
-    "PROCESSED": OrderStatus.TO_SHIP,
-    "RETRY_SHIP": OrderStatus.TO_SHIP,
-    "SHIPPED": OrderStatus.SHIPPED,
-    "TO_CONFIRM_RECEIVE": OrderStatus.SHIPPED,
-    "COMPLETED": OrderStatus.COMPLETED,
-    "IN_CANCEL": OrderStatus.CANCELLED,
-    "CANCELLED": OrderStatus.CANCELLED,
-    "TO_RETURN": OrderStatus.RETURNED,
-}
-# order_income fields that are costs to the seller (positive = cost) -> our fee names.
-FEE_FIELDS = {
-    "commission_fee": "commission",
-    "service_fee": "service",
-    "seller_transaction_fee": "transaction",
-    "campaign_fee": "campaign",
-    "order_ams_commission_fee": "affiliate",
-    "escrow_tax": "tax",
-    "withholding_tax": "withholding_tax",
-    "reverse_shipping_fee": "reverse_shipping",
-}
 DETAIL_FIELDS = "item_list,total_amount,pay_time,buyer_username,cancel_by,cancel_reason"
 
 
@@ -84,7 +56,7 @@ class OrdersMixin(ShopeeClient):
                 order_sn_list=",".join(chunk),
                 response_optional_fields=DETAIL_FIELDS,
             )
-            orders += [_order(o) for o in answer.get("order_list") or []]
+            orders += [order(o) for o in answer.get("order_list") or []]
         return orders
 
     def settlements(self, order_ids: Sequence[str]) -> list[Settlement]:
@@ -93,52 +65,4 @@ class OrdersMixin(ShopeeClient):
 
     def _settlement(self, order_sn: str) -> Settlement:
         answer = self._get("/api/v2/payment/get_escrow_detail", order_sn=order_sn)
-        income = answer.get("order_income") or {}
-        gross = money_in(income.get("order_selling_price"))
-        net = money_in(income.get("escrow_amount"))
-        fees = _fees(income)
-        # Shipping, rebates and adjustments: whatever else separates gross from net.
-        other = gross - sum(fees.values()) - net
-        if other:
-            fees["other"] = other
-        return Settlement(platform_order_id=order_sn, gross=gross, fees=fees, net=net)
-
-
-def _fees(income: Json) -> dict[str, int]:
-    """The seller's costs named in order_income, and any return refund."""
-    fees = {
-        ours: money_in(income.get(theirs))
-        for theirs, ours in FEE_FIELDS.items()
-        if money_in(income.get(theirs))
-    }
-    refund = money_in(income.get("seller_return_refund"))
-    if refund:
-        fees["return_refund"] = abs(refund)
-    return fees
-
-
-def _order(data: Json) -> Order:
-    status = str(data.get("order_status") or "")
-    return Order(
-        platform_order_id=str(data["order_sn"]),
-        status=ORDER_STATUS.get(status, OrderStatus.TO_SHIP),
-        platform_status=status,
-        created_at=utc(data.get("create_time")),
-        updated_at=utc(data.get("update_time")),
-        total=money_in(data.get("total_amount")),
-        lines=[_line(line) for line in data.get("item_list") or []],
-    )
-
-
-def _line(line: Json) -> OrderLine:
-    # Lines without order_item_id are told apart by item and model.
-    line_id = line.get("order_item_id") or f"{line.get('item_id')}:{line.get('model_id')}"
-    return OrderLine(
-        platform_line_id=str(line_id),
-        seller_sku=str(line.get("model_sku") or line.get("item_sku") or ""),
-        name=str(line.get("item_name") or ""),
-        quantity=int(line.get("model_quantity_purchased") or 0),
-        unit_price=money_in(line.get("model_discounted_price") or line.get("model_original_price")),
-        platform_item_id=str(line.get("item_id") or ""),
-        platform_variant_id=str(line.get("model_id") or "0"),
-    )
+        return settlement(order_sn, answer.get("order_income") or {})

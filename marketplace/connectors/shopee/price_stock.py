@@ -10,9 +10,9 @@ from marketplace.connectors.errors import Rejected
 from marketplace.connectors.shopee.client import Json
 from marketplace.connectors.shopee.client import ShopeeClient
 from marketplace.connectors.shopee.client import chunks
-from marketplace.connectors.shopee.wire import PLATFORM
-from marketplace.connectors.shopee.wire import money_in
-from marketplace.connectors.shopee.wire import money_out
+from marketplace.connectors.shopee.convert import money_in
+from marketplace.connectors.shopee.convert import money_out
+from marketplace.connectors.shopee.errors import PLATFORM
 from marketplace.connectors.types import PriceStock
 from marketplace.connectors.types import RemoteVariant
 from marketplace.connectors.types import VariantRef

@@ -1,4 +1,4 @@
-"""Products, images, categories and brands (tiktok.md §5)."""
+"""Products and their images: create, update, delist, relist, read (tiktok.md §5)."""
 
 from __future__ import annotations
 
@@ -10,39 +10,18 @@ from marketplace.connectors.tiktok import convert
 from marketplace.connectors.tiktok.client import TikTokClient
 from marketplace.connectors.tiktok.errors import DUPLICATE_SKU
 from marketplace.connectors.tiktok.errors import api_error
-from marketplace.connectors.types import AttributeSpec
-from marketplace.connectors.types import Brand
-from marketplace.connectors.types import CategoryNode
 from marketplace.connectors.types import ImageRef
 from marketplace.connectors.types import ItemPayload
 from marketplace.connectors.types import Page
 from marketplace.connectors.types import RemoteItem
 
-
-def _category_node(doc: dict[str, Any]) -> CategoryNode:
-    """One category of the tree; parent "0" or "" marks a root."""
-    parent = str(doc.get("parent_id", "0"))
-    return CategoryNode(
-        platform_id=str(doc["id"]),
-        name=str(doc.get("local_name", "")),
-        parent_id=None if parent in {"", "0"} else str(doc["parent_id"]),
-        leaf=bool(doc.get("is_leaf")),
-    )
-
-
-def _attribute_spec(doc: dict[str, Any]) -> AttributeSpec:
-    """One product attribute of a category."""
-    return AttributeSpec(
-        platform_id=str(doc["id"]),
-        name=str(doc.get("name", "")),
-        # UNVERIFIED spelling: the 202309 docs spell the flag "is_requried".
-        required=bool(doc.get("is_requried", doc.get("is_required", False))),
-        options=tuple(str(v.get("name", "")) for v in doc.get("values") or []),
-    )
+# UNVERIFIED (tiktok.md §7): product search pages of 50, at most 100.
+PRODUCT_PAGE = 50
+PRODUCT_PAGE_MAX = 100
 
 
 class CatalogueMixin(TikTokClient):
-    """The CATALOGUE_WRITE, CATALOGUE_READ and CATEGORIES capabilities."""
+    """The CATALOGUE_WRITE and CATALOGUE_READ capabilities."""
 
     # -- catalogue write ------------------------------------------------------
     def upload_image(self, data: bytes, filename: str) -> ImageRef:
@@ -136,7 +115,7 @@ class CatalogueMixin(TikTokClient):
 
     def find_by_seller_sku(self, seller_sku: str) -> RemoteItem | None:
         """The product with this SKU seller_sku, or else this external_product_id."""
-        products, _ = self._search({"seller_skus": [seller_sku]}, None, self._paging().product_page)
+        products, _ = self._search({"seller_skus": [seller_sku]}, None, PRODUCT_PAGE)
         if products:
             return convert.remote_item(products[0])
         return self._find_by_parent_sku(seller_sku)
@@ -146,7 +125,7 @@ class CatalogueMixin(TikTokClient):
         # A parent SKU is not a search filter: walk the listings' external_product_id.
         cursor: str | None = None
         while True:
-            products, cursor = self._search({}, cursor, self._paging().product_page_max)
+            products, cursor = self._search({}, cursor, PRODUCT_PAGE_MAX)
             for product in products:
                 if product.get("external_product_id") == seller_sku:
                     return convert.remote_item(product)
@@ -155,34 +134,5 @@ class CatalogueMixin(TikTokClient):
 
     def list_items(self, cursor: str | None = None) -> Page[RemoteItem]:
         """One page of the shop's products."""
-        products, nxt = self._search({}, cursor, self._paging().product_page)
+        products, nxt = self._search({}, cursor, PRODUCT_PAGE)
         return Page([convert.remote_item(p) for p in products], nxt)
-
-    # -- categories -----------------------------------------------------------
-    def categories(self) -> list[CategoryNode]:
-        """The shop's category tree, flattened."""
-        data = self._call("GET", "/product/202309/categories")
-        return [_category_node(c) for c in data.get("categories") or []]
-
-    def category_attributes(self, category_id: str) -> list[AttributeSpec]:
-        """The product attributes of a category (sales attributes left out)."""
-        data = self._call("GET", f"/product/202309/categories/{category_id}/attributes")
-        return [
-            _attribute_spec(a)
-            for a in data.get("attributes") or []
-            if a.get("type", "PRODUCT_PROPERTY") == "PRODUCT_PROPERTY"
-        ]
-
-    def brands(self, category_id: str) -> list[Brand]:
-        """Every brand of the category, over all pages."""
-        found: list[Brand] = []
-        cursor: str | None = None
-        while True:
-            query: dict[str, Any] = {"category_id": category_id, "page_size": 100}
-            if cursor:
-                query["page_token"] = cursor
-            data = self._call("GET", "/product/202309/brands", query=query)
-            found += [Brand(str(b["id"]), str(b.get("name", ""))) for b in data.get("brands") or []]
-            cursor = data.get("next_page_token") or None
-            if cursor is None:
-                return found

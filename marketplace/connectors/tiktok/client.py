@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import requests
@@ -23,17 +22,6 @@ AUTHORIZE_BASE = "https://services.tiktokshop.com"  # tiktok.md §3.1 (rest of w
 AUTH_HOST = "https://auth.tiktok-shops.com"
 # The real authorization pages live on another host than the token endpoints.
 AUTH_HOSTS = {AUTHORIZE_BASE: AUTH_HOST, "https://services.tiktokshops.us": AUTH_HOST}
-
-
-@dataclass(frozen=True)
-class Paging:
-    """Page and batch sizes of the list and bulk calls."""
-
-    skus_per_call: int
-    product_page: int
-    product_page_max: int
-    order_page: int
-    order_ids_per_call: int
 
 
 def chunks(values: Sequence[Any], size: int) -> list[Sequence[Any]]:
@@ -82,10 +70,6 @@ class TikTokClient(Connector):
         """The app's service_id, or its app_key when none is registered."""
         # Without a registered service_id, fall back to the app_key (the sandbox accepts it).
         return self.app.extra.get("service_id") or self.app.app_key
-
-    def _paging(self) -> Paging:
-        """Page and batch sizes; ``TikTokConnector`` supplies them."""
-        raise NotImplementedError
 
     def _authorize_base(self) -> str:
         """The host of the seller's authorization page."""

@@ -14,6 +14,10 @@ from marketplace.connectors.types import Order
 from marketplace.connectors.types import Page
 from marketplace.connectors.types import Settlement
 
+# UNVERIFIED (tiktok.md §7): order search pages of 50 (max 100), ≤50 ids per detail call.
+ORDER_PAGE = 50
+ORDER_IDS_PER_CALL = 50
+
 
 class OrdersMixin(TikTokClient):
     """The ORDERS and SETTLEMENT capabilities."""
@@ -25,7 +29,7 @@ class OrdersMixin(TikTokClient):
         if (updated_to - updated_from).total_seconds() > self.order_window_days * 86400:
             raise ValueError(f"order search covers at most {self.order_window_days} days")
         query: dict[str, Any] = {
-            "page_size": self._paging().order_page,
+            "page_size": ORDER_PAGE,
             "sort_field": "update_time",
             "sort_order": "ASC",
         }
@@ -42,7 +46,7 @@ class OrdersMixin(TikTokClient):
     def order_details(self, order_ids: Sequence[str]) -> list[Order]:
         """Get Order Detail, in batches of the per-call id limit."""
         orders: list[Order] = []
-        for chunk in chunks(list(order_ids), self._paging().order_ids_per_call):
+        for chunk in chunks(list(order_ids), ORDER_IDS_PER_CALL):
             data = self._call("GET", "/order/202507/orders", query={"ids": ",".join(chunk)})
             orders += [convert.order(o) for o in data.get("orders") or []]
         return orders

@@ -9,12 +9,16 @@ from typing import Any
 from marketplace.connectors.errors import AuthError
 from marketplace.connectors.errors import ConnectorError
 from marketplace.connectors.tiktok import convert
+from marketplace.connectors.tiktok.catalogue import PRODUCT_PAGE_MAX
 from marketplace.connectors.tiktok.client import TikTokClient
 from marketplace.connectors.tiktok.client import chunks
 from marketplace.connectors.types import PriceStock
 from marketplace.connectors.types import RemoteVariant
 from marketplace.connectors.types import VariantRef
 from marketplace.connectors.types import WriteResult
+
+# UNVERIFIED (tiktok.md §7): ≤20 SKUs of one product per price or inventory call.
+SKUS_PER_CALL = 20
 
 
 def _chunks_by_product(
@@ -53,7 +57,7 @@ class PriceStockMixin(TikTokClient):
     def update_price_stock(self, updates: Sequence[PriceStock]) -> list[WriteResult]:
         """Write prices and stock; a failed call fails only the SKUs it carried."""
         errors: dict[int, Exception] = {}
-        for product_id, chunk in _chunks_by_product(updates, self._paging().skus_per_call):
+        for product_id, chunk in _chunks_by_product(updates, SKUS_PER_CALL):
             for kind, skus in _sku_bodies(updates, chunk):
                 failure = self._update_skus(product_id, kind, skus)
                 if failure is not None:
@@ -80,7 +84,7 @@ class PriceStockMixin(TikTokClient):
         """Search Products filtered by ``seller_skus``, a full page of SKUs per search."""
         # UNVERIFIED (tiktok.md §7): no documented cap on the seller_skus filter; we send
         # at most a page's worth, so one search answers them unless a shop is odd.
-        size = self._paging().product_page_max
+        size = PRODUCT_PAGE_MAX
         skus = list(dict.fromkeys(v.seller_sku for v in variants))
         seen: dict[tuple[str, str], RemoteVariant] = {}
         for chunk in chunks(skus, size):

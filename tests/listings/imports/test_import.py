@@ -24,7 +24,7 @@ from marketplace import jobs
 from marketplace.catalog.models import Product
 from marketplace.common.models import utcnow
 from marketplace.connectors.lazada import catalogue as lazada_catalogue
-from marketplace.connectors.tiktok import connector as tiktok_connector
+from marketplace.connectors.tiktok import catalogue as tiktok_catalogue
 from marketplace.connectors.types import ItemPayload
 from marketplace.connectors.types import RemoteItem
 from marketplace.extensions import db
@@ -65,7 +65,7 @@ def pages(env: PlatformEnv, monkeypatch: pytest.MonkeyPatch) -> list[str | None]
     """Make every connector page PAGE listings at a time; record the cursors asked for."""
     monkeypatch.setattr(env.connector_cls, "item_page_size", PAGE, raising=False)  # Shopee
     monkeypatch.setattr(lazada_catalogue, "PRODUCTS_PAGE", PAGE)
-    monkeypatch.setattr(tiktok_connector, "PRODUCT_PAGE", PAGE)
+    monkeypatch.setattr(tiktok_catalogue, "PRODUCT_PAGE", PAGE)
     asked: list[str | None] = []
     original = env.connector_cls.list_items
 

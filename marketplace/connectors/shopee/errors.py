@@ -1,11 +1,8 @@
-"""Shopee's envelope and error codes (shopee.md §4) mapped to our typed errors."""
+"""Shopee's error codes (shopee.md §4) mapped to our typed errors."""
 
 from __future__ import annotations
 
 import re
-from typing import Any
-
-import requests
 
 from marketplace.connectors.errors import AuthError
 from marketplace.connectors.errors import ConnectorError
@@ -123,29 +120,3 @@ def error_for(error: str, message: str, *, token_call: bool = False) -> Connecto
     if code in NOT_FOUND_CODES or "not found" in message.lower():
         return NotFound(text, **kw)
     return Rejected(text, field=field_for(code, message), **kw)
-
-
-def parse_json(response: requests.Response, *, token_call: bool = False) -> dict[str, Any]:
-    """The body of any answer (whatever its HTTP status, §4.2), or the typed error."""
-    try:
-        data = response.json()
-    except ValueError:
-        raise Retryable(f"HTTP {response.status_code}: not JSON", platform=PLATFORM) from None
-    if not isinstance(data, dict):
-        raise Retryable(f"HTTP {response.status_code}: unexpected body", platform=PLATFORM)
-    error = str(data.get("error") or "")
-    if error:
-        raise error_for(error, str(data.get("message") or ""), token_call=token_call)
-    if response.status_code == 429:
-        raise RateLimited("HTTP 429", platform=PLATFORM)
-    return data
-
-
-def money_in(value: Any) -> int:
-    """Shopee's float price -> integer đồng."""
-    return round(float(value or 0))
-
-
-def money_out(value: int) -> float:
-    """Integer đồng -> the float Shopee expects (VN prices are whole numbers, §5.2)."""
-    return float(value)

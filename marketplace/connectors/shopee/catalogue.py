@@ -1,37 +1,48 @@
-"""Creating, updating, delisting items and uploading their images (shopee.md §5.1–5.3)."""
+"""Items: images, create, update, delist and relist, and reading them back (shopee.md §5.1–5.4)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
 from marketplace.connectors.errors import NotFound
 from marketplace.connectors.errors import Rejected
-from marketplace.connectors.shopee.catalogue_read import ITEM_STATUS
-from marketplace.connectors.shopee.catalogue_read import CatalogueReadMixin
 from marketplace.connectors.shopee.categories import CategoriesMixin
 from marketplace.connectors.shopee.client import Json
 from marketplace.connectors.shopee.client import chunks
-from marketplace.connectors.shopee.payload import dimension
-from marketplace.connectors.shopee.payload import html_to_text
-from marketplace.connectors.shopee.payload import is_single
-from marketplace.connectors.shopee.payload import tiers
-from marketplace.connectors.shopee.payload import weight_kg
-from marketplace.connectors.shopee.wire import PLATFORM
-from marketplace.connectors.shopee.wire import money_out
-from marketplace.connectors.shopee.wire import short_code
+from marketplace.connectors.shopee.convert import ITEM_STATUS
+from marketplace.connectors.shopee.convert import attribute
+from marketplace.connectors.shopee.convert import dimension
+from marketplace.connectors.shopee.convert import html_to_text
+from marketplace.connectors.shopee.convert import image_refs
+from marketplace.connectors.shopee.convert import is_single
+from marketplace.connectors.shopee.convert import money_out
+from marketplace.connectors.shopee.convert import remote_variant
+from marketplace.connectors.shopee.convert import tiers
+from marketplace.connectors.shopee.convert import weight_kg
+from marketplace.connectors.shopee.errors import PLATFORM
+from marketplace.connectors.shopee.errors import short_code
 from marketplace.connectors.types import ImageRef
 from marketplace.connectors.types import ItemPayload
+from marketplace.connectors.types import Page
 from marketplace.connectors.types import RemoteItem
 from marketplace.connectors.types import RemoteVariant
 from marketplace.connectors.types import VariantPayload
 
+ITEM_PAGE = 100  # get_item_list page_size max (§5.1)
+BASE_INFO_BATCH = 50  # get_item_base_info ids per call (§5.1)
+LISTED_STATUSES = ("NORMAL", "UNLIST", "REVIEWING", "BANNED")
 NO_BRAND = {"brand_id": 0, "original_brand_name": "NoBrand"}  # brand_id 0 (§5.1)
 IMAGE_BATCH = 8  # upload_image: the field ``image`` repeated, "less than 9" files (§5.1)
 
 
-class CatalogueWriteMixin(CatalogueReadMixin, CategoriesMixin):
-    """add_item, init_tier_variation, update_item, unlist_item, upload_image."""
+class CatalogueMixin(CategoriesMixin):
+    """add_item, init_tier_variation, update_item, unlist_item, upload_image; then
+    get_item_list → get_item_base_info → get_model_list."""
 
+    item_page_size: ClassVar[int] = ITEM_PAGE
+
+    # -- write -------------------------------------------------------------------
     def upload_image(self, data: bytes, filename: str) -> ImageRef:
         """media_space/upload_image: public sign, multipart field ``image`` (§5.1)."""
         return self.upload_images([(data, filename)])[0]
@@ -43,7 +54,7 @@ class CatalogueWriteMixin(CatalogueReadMixin, CategoriesMixin):
         for chunk in chunks(list(images), IMAGE_BATCH):
             files = [("image", (name, data, _mime(name))) for data, name in chunk]
             answer = self._call("POST", "/api/v2/media_space/upload_image", files=files, shop=False)
-            refs += _image_refs(answer.get("response") or {}, len(chunk))
+            refs += image_refs(answer.get("response") or {}, len(chunk))
         return refs
 
     def _channels(self) -> list[Json]:
@@ -66,7 +77,7 @@ class CatalogueWriteMixin(CatalogueReadMixin, CategoriesMixin):
         tree = self._remembered(
             "attribute_tree", category_id, lambda: self._attribute_tree(category_id)
         )
-        return [_attribute(tree, key, value) for key, value in wanted.items()]
+        return [attribute(tree, key, value) for key, value in wanted.items()]
 
     def _brand(self, category_id: str, wanted: str) -> Json:
         if not wanted:
@@ -203,41 +214,64 @@ class CatalogueWriteMixin(CatalogueReadMixin, CategoriesMixin):
     def relist(self, platform_item_id: str) -> None:
         self._unlist(platform_item_id, False)
 
+    # -- read --------------------------------------------------------------------
+    def _item_page(self, offset: int) -> Json:
+        return self._get(
+            "/api/v2/product/get_item_list",
+            offset=offset,
+            page_size=self.item_page_size,
+            item_status=list(LISTED_STATUSES),
+        )
+
+    def _remote_items(self, item_ids: Sequence[str]) -> list[RemoteItem]:
+        items: list[RemoteItem] = []
+        for chunk in chunks(list(item_ids), BASE_INFO_BATCH):
+            answer = self._get("/api/v2/product/get_item_base_info", item_id_list=",".join(chunk))
+            for info in answer.get("item_list") or []:
+                items.append(self._remote_item(info))
+        return items
+
+    def _remote_item(self, info: Json) -> RemoteItem:
+        item = RemoteItem(
+            platform_item_id=str(info["item_id"]),
+            seller_sku=str(info.get("item_sku") or ""),
+            name=str(info.get("item_name") or ""),
+            status=ITEM_STATUS.get(str(info.get("item_status")), "pending"),
+        )
+        if info.get("has_model"):
+            item.variants += self._model_variants(item.platform_item_id)
+        else:
+            # An item without models is its own single variant, model_id 0 (§5.1).
+            item.variants.append(remote_variant(info, item.seller_sku, "0"))
+        return item
+
+    def _model_variants(self, item_id: str) -> list[RemoteVariant]:
+        models = self._get("/api/v2/product/get_model_list", item_id=item_id)
+        return [
+            remote_variant(m, str(m.get("model_sku") or ""), str(m["model_id"]))
+            for m in models.get("model") or []
+        ]
+
+    def find_by_seller_sku(self, seller_sku: str) -> RemoteItem | None:
+        """Scan the shop (get_item_list → base info → models): no documented SKU search."""
+        offset: int | None = 0
+        while offset is not None:
+            page = self._item_page(offset)
+            ids = [str(x["item_id"]) for x in page.get("item") or []]
+            for item in self._remote_items(ids):
+                if seller_sku == item.seller_sku or any(
+                    v.seller_sku == seller_sku for v in item.variants
+                ):
+                    return item
+            offset = int(page["next_offset"]) if page.get("has_next_page") else None
+        return None
+
+    def list_items(self, cursor: str | None = None) -> Page[RemoteItem]:
+        page = self._item_page(int(cursor or 0))
+        ids = [str(x["item_id"]) for x in page.get("item") or []]
+        following = str(page["next_offset"]) if page.get("has_next_page") else None
+        return Page(items=self._remote_items(ids), next_cursor=following)
+
 
 def _mime(filename: str) -> str:
     return "image/png" if filename.lower().endswith(".png") else "image/jpeg"
-
-
-def _image_refs(response: Json, count: int) -> list[ImageRef]:
-    """One ref per uploaded file, from image_info_list (by index) or, for one file, image_info."""
-    entries = sorted(response.get("image_info_list") or [], key=lambda e: int(e.get("id") or 0))
-    if not entries and count == 1:
-        entries = [{"image_info": response.get("image_info") or {}}]
-    for entry in entries:
-        if entry.get("error"):
-            reason = f"{entry['error']}: {entry.get('message') or ''}"
-            raise Rejected(reason, field="images", code=str(entry["error"]), platform=PLATFORM)
-    if len(entries) != count:
-        raise Rejected(f"{len(entries)} images in the answer for {count}", platform=PLATFORM)
-    refs = []
-    for entry in entries:
-        info = entry.get("image_info") or {}
-        urls = info.get("image_url_list") or [{}]
-        refs.append(
-            ImageRef(platform_id=str(info["image_id"]), url=str(urls[0].get("image_url", "")))
-        )
-    return refs
-
-
-def _attribute(tree: list[Json], key: str, value: str) -> Json:
-    """One attribute_list entry: ``key`` is an attribute id or name, ``value`` a value name."""
-    spec = next((a for a in tree if str(a["attribute_id"]) == key or a.get("name") == key), None)
-    if spec is None:
-        raise Rejected(f"unknown Shopee attribute {key!r}", field="attributes")
-    option = next(
-        (v for v in spec.get("attribute_value_list") or [] if v.get("name") == value), None
-    )
-    # value_id 0 with a name is a custom value (§5.2).
-    value_id = option["value_id"] if option else 0
-    values = [{"value_id": value_id, "original_value_name": value}]
-    return {"attribute_id": spec["attribute_id"], "attribute_value_list": values}

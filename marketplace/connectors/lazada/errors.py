@@ -1,15 +1,9 @@
-"""Lazada envelopes, error codes and values, turned into our types (lazada.md §5)."""
+"""Lazada's error codes and messages turned into our typed errors (lazada.md §2.4, §5)."""
 
 from __future__ import annotations
 
 import re
-from datetime import UTC
-from datetime import datetime
-from datetime import timedelta
-from datetime import timezone
 from typing import Any
-
-import requests
 
 from marketplace.connectors.errors import AuthError
 from marketplace.connectors.errors import ConnectorError
@@ -17,10 +11,8 @@ from marketplace.connectors.errors import NotFound
 from marketplace.connectors.errors import RateLimited
 from marketplace.connectors.errors import Rejected
 from marketplace.connectors.errors import Retryable
-from marketplace.connectors.types import OrderStatus
 
 PLATFORM = "lazada"
-VN = timezone(timedelta(hours=7))
 
 # lazada.md §2.4, §5.2: which codes mean what to us.
 _AUTH_REFRESHABLE = {"IllegalAccessToken"}
@@ -101,81 +93,3 @@ def error_from(body: dict[str, Any]) -> ConnectorError:
         field = our_field(str(first.get("field", "")))
         return LazadaRejected(f"{message}: {text}", detail=detail, field=field, **kw)
     return Rejected(message, **kw)
-
-
-def envelope(response: requests.Response) -> dict[str, Any]:
-    """The JSON body of a successful call, or the typed error (lazada.md §5.1)."""
-    try:
-        body = response.json()
-    except ValueError as exc:
-        raise Retryable(f"HTTP {response.status_code}: not JSON", platform=PLATFORM) from exc
-    if not isinstance(body, dict):
-        raise Retryable("unexpected response", platform=PLATFORM)
-    if str(body.get("code", "")) != "0":
-        raise error_from(body)
-    return body
-
-
-def money(value: Any) -> int:
-    """Lazada amounts (strings or floats) as integer đồng."""
-    if value in (None, ""):
-        return 0
-    return round(float(value))
-
-
-def lz_time(moment: datetime) -> str:
-    """``YYYY-MM-DDTHH:mm:ss+07:00`` (lazada.md §4.1)."""
-    return moment.astimezone(VN).replace(microsecond=0).isoformat()
-
-
-def parse_time(value: Any) -> datetime:
-    """Order times: ``2026-01-02 10:00:00 +0700``, ISO 8601 or epoch milliseconds."""
-    text = str(value).strip()
-    if text.isdigit():
-        return datetime.fromtimestamp(int(text) / 1000, UTC)
-    for fmt in ("%Y-%m-%d %H:%M:%S %z", "%Y-%m-%dT%H:%M:%S%z"):
-        try:
-            return datetime.strptime(text, fmt).astimezone(UTC)
-        except ValueError:
-            continue
-    return datetime.fromisoformat(text).astimezone(UTC)
-
-
-def item_status(status: str) -> str:
-    """Lazada product status → live / delisted / pending / rejected."""
-    lowered = status.lower().replace(" ", "").replace("_", "")
-    if lowered == "active":
-        return "live"
-    if lowered.startswith("pending"):
-        return "pending"
-    if lowered in ("rejected", "suspended"):
-        return "rejected"
-    return "delisted"
-
-
-_ORDER_STATUS = {
-    "unpaid": OrderStatus.UNPAID,
-    "canceled": OrderStatus.CANCELLED,
-    "returned": OrderStatus.RETURNED,
-    "shipped_back": OrderStatus.RETURNED,
-    "shipped_back_success": OrderStatus.RETURNED,
-    "delivered": OrderStatus.COMPLETED,
-    "shipped": OrderStatus.SHIPPED,
-    "shipping": OrderStatus.SHIPPED,
-    "failed_delivery": OrderStatus.SHIPPED,
-}
-
-
-def order_status(statuses: list[str]) -> OrderStatus:
-    """An order's state from its items' distinct statuses (lazada.md §4.1)."""
-    found = [_ORDER_STATUS.get(s, OrderStatus.TO_SHIP) for s in statuses] or [OrderStatus.TO_SHIP]
-    for wanted in (
-        OrderStatus.UNPAID,
-        OrderStatus.TO_SHIP,
-        OrderStatus.SHIPPED,
-        OrderStatus.COMPLETED,
-        OrderStatus.RETURNED,
-    ):
-        if wanted in found:
-            return wanted
-    return OrderStatus.CANCELLED

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 
 from marketplace.connectors.errors import Rejected
 from marketplace.connectors.lazada.catalogue import PRODUCTS_PAGE
-from marketplace.connectors.lazada.catalogue import _remote as remote_item
-from marketplace.connectors.lazada.parsing import PLATFORM
-from marketplace.connectors.lazada.parsing import LazadaRejected
-from marketplace.connectors.lazada.transport import LazadaBase
+from marketplace.connectors.lazada.client import LazadaClient
+from marketplace.connectors.lazada.convert import remote_item
+from marketplace.connectors.lazada.errors import PLATFORM
+from marketplace.connectors.lazada.errors import LazadaRejected
 from marketplace.connectors.types import PriceStock
 from marketplace.connectors.types import RemoteVariant
 from marketplace.connectors.types import VariantRef
@@ -62,7 +62,7 @@ def _partial(batch: Sequence[PriceStock], exc: Rejected) -> list[WriteResult]:
     ]
 
 
-class PriceStockMixin(LazadaBase):
+class PriceStockMixin(LazadaClient):
     """The ``PRICE_STOCK`` capability."""
 
     def update_price_stock(self, updates: Sequence[PriceStock]) -> list[WriteResult]:

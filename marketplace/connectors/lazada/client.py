@@ -1,4 +1,5 @@
-"""The base of the Lazada connector: signed calls to the country and auth gateways."""
+"""The base of the Lazada connector: signed calls to the country and auth gateways,
+and their envelope."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ import requests
 
 from marketplace.connectors.base import Connector
 from marketplace.connectors.errors import AuthError
-from marketplace.connectors.lazada.parsing import PLATFORM
-from marketplace.connectors.lazada.parsing import envelope
+from marketplace.connectors.errors import Retryable
+from marketplace.connectors.lazada.errors import PLATFORM
+from marketplace.connectors.lazada.errors import error_from
 from marketplace.connectors.lazada.signing import sign
 
 API_GATEWAY = "https://api.lazada.vn/rest"
@@ -18,7 +20,20 @@ AUTH_HOST = "https://auth.lazada.com"
 Params = dict[str, str]
 
 
-class LazadaBase(Connector):
+def envelope(response: requests.Response) -> dict[str, Any]:
+    """The JSON body of a successful call, or the typed error (lazada.md §5.1)."""
+    try:
+        body = response.json()
+    except ValueError as exc:
+        raise Retryable(f"HTTP {response.status_code}: not JSON", platform=PLATFORM) from exc
+    if not isinstance(body, dict):
+        raise Retryable("unexpected response", platform=PLATFORM)
+    if str(body.get("code", "")) != "0":
+        raise error_from(body)
+    return body
+
+
+class LazadaClient(Connector):
     """Transport shared by the capability mixins."""
 
     @property
