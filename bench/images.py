@@ -21,8 +21,8 @@ from PIL import Image
 from PIL import ImageDraw
 
 from marketplace.catalog import images
-from marketplace.catalog.image_rules import ImageRule
 from marketplace.catalog.image_rules import all_rules
+from marketplace.platforms import ImageRule
 
 SIZE = (4000, 3000)
 RULES = all_rules()

@@ -22,9 +22,9 @@ from wtforms.validators import InputRequired
 from wtforms.validators import NumberRange
 
 from marketplace.catalog.guards import admin_required
-from marketplace.catalog.readiness import PLATFORM_TITLES
 from marketplace.common.forms import BaseForm
 from marketplace.common.forms import WholeNumberField
+from marketplace.platforms import title
 from marketplace.sandbox.common import ADMIN_ENVIRON_KEY
 from marketplace.sandbox.common import Sandbox
 
@@ -95,7 +95,6 @@ def _page(forms: dict[str, FaultsForm], orders: dict[str, BuyerOrderForm] | None
         forms=forms,
         orders=orders,
         storefronts=_storefronts(),
-        titles=PLATFORM_TITLES,
     )
 
 
@@ -152,7 +151,7 @@ def buyer_order(name: str) -> Response | tuple[str, int]:
                     "follows within a minute.",
                     quantity=form.quantity.data,
                     sku=form.sku.data.strip(),
-                    name=PLATFORM_TITLES.get(name, name),
+                    name=title(name),
                 ),
                 "success",
             )

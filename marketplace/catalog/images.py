@@ -18,7 +18,7 @@ from PIL import ExifTags
 from PIL import Image
 from PIL import ImageCms
 
-from marketplace.catalog.image_rules import ImageRule
+from marketplace.platforms import ImageRule
 
 pillow_heif.register_heif_opener()
 

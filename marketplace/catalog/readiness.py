@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 from flask_babel import gettext
 
-from marketplace.catalog.image_rules import PLATFORM_RULES
 from marketplace.catalog.models import PhotoStatus
 from marketplace.catalog.models import Product
+from marketplace.platforms import PLATFORMS
+from marketplace.platforms import title
 
 
 @dataclass(frozen=True)
@@ -21,41 +22,13 @@ class Problem:
     page: str = "detail"
 
 
-@dataclass(frozen=True)
-class ListingRule:
-    """What a platform requires of a listing's own fields (shopee.md, lazada.md, tiktok.md)."""
-
-    name_min: int
-    name_max: int
-    weight_required: bool = True  # shipping fees are computed from it
-    dimensions_required: bool = False
-
-
-LISTING_RULES = {
-    "shopee": ListingRule(5, 100),  # item_name_length_limit for VN
-    "lazada": ListingRule(1, 255, dimensions_required=True),  # package_* are mandatory
-    "tiktok": ListingRule(1, 255),  # package_weight is required
-    "postmart": ListingRule(1, 255, weight_required=False),
-}
-
-
-PLATFORM_TITLES = {
-    "shopee": "Shopee",
-    "lazada": "Lazada",
-    "tiktok": "TikTok Shop",
-    "postmart": "Postmart",
-}
-
-
 def photo_problems(product: Product, platform: str) -> list[Problem]:
     """What the product's photos lack for the platform's image rules."""
-    rule = PLATFORM_RULES[platform]
-    title = PLATFORM_TITLES.get(platform, platform)
+    rule = PLATFORMS[platform].image
+    name = title(platform)
     photos = [p for p in product.photos if p.status == PhotoStatus.READY]
     if not product.photos:
-        return [
-            Problem(gettext("%(platform)s needs at least one photo.", platform=title), "photos")
-        ]
+        return [Problem(gettext("%(platform)s needs at least one photo.", platform=name), "photos")]
     if not photos:
         return [Problem(gettext("The photos are still being processed."), "photos")]
     usable = [p for p in photos if p.rendition(platform) is not None]
@@ -65,7 +38,7 @@ def photo_problems(product: Product, platform: str) -> list[Problem]:
             Problem(
                 gettext(
                     "%(platform)s needs at least one photo of %(px)d px or more on each side.",
-                    platform=title,
+                    platform=name,
                     px=rule.min_side,
                 ),
                 "photos",
@@ -76,7 +49,7 @@ def photo_problems(product: Product, platform: str) -> list[Problem]:
             Problem(
                 gettext(
                     "%(platform)s shows at most %(n)d photos; the first %(n)d will be used.",
-                    platform=title,
+                    platform=name,
                     n=rule.max_count,
                 ),
                 "photos",
@@ -87,16 +60,14 @@ def photo_problems(product: Product, platform: str) -> list[Problem]:
 
 def content_problems(product: Product, platform: str) -> list[Problem]:
     """What the product's name, weights and sizes lack for the platform's listing rules."""
-    rule = LISTING_RULES.get(platform)
-    if rule is None:
-        return []
-    title = PLATFORM_TITLES.get(platform, platform)
+    rule = PLATFORMS[platform].listing
+    name = title(platform)
     problems = []
     length = len(product.name.strip())
     if not rule.name_min <= length <= rule.name_max:
         message = gettext(
             "%(platform)s needs a name of %(min)d to %(max)d characters (it has %(n)d).",
-            platform=title,
+            platform=name,
             min=rule.name_min,
             max=rule.name_max,
             n=length,
@@ -105,14 +76,14 @@ def content_problems(product: Product, platform: str) -> list[Problem]:
     for index, variant in enumerate(product.variants):
         if rule.weight_required and not variant.weight_g:
             message = gettext(
-                "%(platform)s needs the weight of variant %(sku)s.", platform=title, sku=variant.sku
+                "%(platform)s needs the weight of variant %(sku)s.", platform=name, sku=variant.sku
             )
             problems.append(Problem(message, f"variants-{index}-weight_g", "edit"))
         sides = (variant.length_cm, variant.width_cm, variant.height_cm)
         if rule.dimensions_required and not all(sides):
             message = gettext(
                 "%(platform)s needs the package size (length, width, height) of variant %(sku)s.",
-                platform=title,
+                platform=name,
                 sku=variant.sku,
             )
             problems.append(Problem(message, f"variants-{index}-length_cm", "edit"))
@@ -126,4 +97,4 @@ def problems_for(product: Product, platform: str) -> list[Problem]:
 
 def readiness(product: Product) -> dict[str, list[Problem]]:
     """Problems per platform; an empty list means ready as far as our own data goes."""
-    return {name: problems_for(product, name) for name in PLATFORM_RULES}
+    return {name: problems_for(product, name) for name in PLATFORMS}

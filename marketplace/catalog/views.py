@@ -227,7 +227,6 @@ def detail(product_id: int) -> str:
         product=product,
         history=services.history(product),
         readiness=readiness.readiness(product),
-        platform_titles=readiness.PLATFORM_TITLES,
     )
 
 

@@ -12,6 +12,8 @@ from flask_babel import format_date
 from flask_babel import format_datetime
 from flask_babel import get_locale
 
+from marketplace import platforms
+
 
 def money(amount: int | None) -> str:
     """Integer đồng as ``125.000 ₫`` (Vietnamese) or ``₫125,000`` (English)."""
@@ -44,6 +46,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(day)
     app.add_template_filter(moment)
     app.add_template_global(page_url)
+    app.add_template_global(platforms.title, "platform_title")
 
 
 def page_url(number: int) -> str:

@@ -21,7 +21,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import ClassVar
 
-from marketplace.catalog.image_rules import ImageRule
 from marketplace.connectors.http import HttpClient
 from marketplace.connectors.types import AppConfig
 from marketplace.connectors.types import AttributeSpec
@@ -40,6 +39,7 @@ from marketplace.connectors.types import Settlement
 from marketplace.connectors.types import TokenSet
 from marketplace.connectors.types import VariantRef
 from marketplace.connectors.types import WriteResult
+from marketplace.platforms import ImageRule
 
 
 class Connector(ABC):

@@ -1,9 +1,12 @@
-"""Connectors by name: ours via ``@register``, third parties via entry points.
+"""Connectors by name, from the ``marketplace.connectors`` entry points.
 
-A package adds a connector by declaring, in its pyproject::
+Ours are declared in the project's own pyproject exactly as a third party declares one::
 
     [project.entry-points."marketplace.connectors"]
     sendo = "marketplace_sendo:SendoConnector"
+
+so the registry never imports a connector module by name (and no connector imports the
+registry back).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ _loaded = False
 
 
 def register(cls: type[Connector]) -> type[Connector]:
-    """Class decorator: make a connector available under ``cls.name``."""
+    """Make a connector available under ``cls.name`` (once per name)."""
     existing = _registry.get(cls.name)
     if existing is not None and existing is not cls:
         raise ValueError(f"connector name {cls.name!r} is already taken by {existing!r}")
@@ -40,8 +43,6 @@ def _load() -> None:
     if _loaded:
         return
     _loaded = True
-    import marketplace.connectors.builtin  # noqa: F401 - registers our own connectors
-
     for entry in entry_points(group=ENTRY_POINT_GROUP):
         try:
             register(entry.load())

@@ -68,11 +68,6 @@ def sandbox_storefronts() -> dict[str, str]:
     }
 
 
-def platform_titles() -> dict[str, str]:
-    """Every connector's display name by registry name."""
-    return {name: cls.title for name, cls in registry.available().items()}
-
-
 def _app_config(app: PlatformApp, redirect_uri: str = "") -> AppConfig:
     return AppConfig(
         base_url=app.base_url,

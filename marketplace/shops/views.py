@@ -46,7 +46,6 @@ def index() -> str:
         "listings/shops.html",
         shops=shops,
         platforms=services.connectable_platforms(),
-        titles=services.platform_titles(),
         storefronts=services.sandbox_storefronts(),
     )
 

@@ -18,15 +18,17 @@ from marketplace.catalog import images
 from marketplace.catalog.image_rules import DISPLAY
 from marketplace.catalog.image_rules import PLATFORM_RULES
 from marketplace.catalog.image_rules import THUMBNAIL
-from marketplace.catalog.image_rules import ImageRule
 from marketplace.catalog.image_rules import all_rules
 from marketplace.catalog.images import ImageError
+from marketplace.platforms import ImageRule
 from tests.catalog import image_corpus as corpus
 
 needs_heif = pytest.mark.skipif(
     not corpus.heif_available(), reason="pillow-heif has no HEVC encoder here"
 )
 LAZADA = PLATFORM_RULES["lazada"]
+# A 1:1 JPEG of at most 1200 px that needs 300 px, as a listing sheet would want.
+SHEET = ImageRule("sheet", max_side=1200, min_side=300, square=True, max_bytes=2 * 1024 * 1024)
 JPEG_PLAIN = ImageRule("plain", max_side=1000, format="JPEG", quality=90)
 JPEG_SQUARE = ImageRule("square", max_side=1000, square=True, format="JPEG", quality=90)
 
@@ -380,11 +382,11 @@ class TestRenderAll:
         [
             ((3200, 2400), [THUMBNAIL], (400, 300)),
             ((3200, 2400), [THUMBNAIL, DISPLAY], (800, 600)),
-            ((3200, 2400), [PLATFORM_RULES["postmart"]], (1600, 1200)),
+            ((3200, 2400), [SHEET], (1600, 1200)),
             ((2400, 3200), [DISPLAY], (600, 800)),
             ((3200, 2400), all_rules(), (3200, 2400)),  # Shopee's 2048 px: half size too small
         ],
-        ids=["thumb", "thumb-display", "postmart", "portrait", "all"],
+        ids=["thumb", "thumb-display", "sheet", "portrait", "all"],
     )
     def test_draft_mode_used_for_big_jpeg(
         self,
@@ -412,8 +414,7 @@ class TestRenderAll:
 
     def test_too_small_judged_on_the_original_not_the_draft(self) -> None:
         data = corpus.encode(corpus.two_colour((4000, 400)), "JPEG")  # drafted to 2000×200
-        postmart = PLATFORM_RULES["postmart"]  # needs 300 px
-        out = images.render_all(data, [postmart])[postmart.name]
+        out = images.render_all(data, [SHEET])[SHEET.name]  # needs 300 px
         assert isinstance(out, bytes)
         assert decoded(out).size == (1200, 1200)
 

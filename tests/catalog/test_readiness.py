@@ -25,7 +25,7 @@ def messages(product: Any, platform: str) -> list[str]:
 class TestRules:
     def test_a_complete_product_has_no_problem_anywhere(self) -> None:
         product = factories.ProductFactory(variants=[{"sku": "MO-500"} | COMPLETE])
-        for platform in ("shopee", "lazada", "tiktok", "postmart"):
+        for platform in ("shopee", "lazada", "tiktok"):
             assert messages(product, platform) == []
 
     def test_a_short_name_is_too_short_for_shopee_only(self) -> None:
@@ -48,7 +48,6 @@ class TestRules:
             "Lazada cần khối lượng của biến thể MO-250.",
             "Lazada cần kích thước gói hàng (dài, rộng, cao) của biến thể MO-250.",
         ]
-        assert messages(product, "postmart") == []
 
     def test_each_problem_points_at_the_form_field(self) -> None:
         product = factories.ProductFactory(

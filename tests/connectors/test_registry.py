@@ -6,10 +6,10 @@ from importlib.metadata import EntryPoint
 
 import pytest
 
-from marketplace.catalog.image_rules import PLATFORM_RULES
 from marketplace.connectors import registry
 from marketplace.connectors.base import Connector
 from marketplace.connectors.types import API_CAPABILITIES
+from marketplace.platforms import PLATFORMS
 
 pytestmark = pytest.mark.worker  # no database needed
 
@@ -21,12 +21,13 @@ def clean_registry(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 class TestRegistry:
-    def test_our_connectors_are_registered_with_their_image_rules(self) -> None:
+    def test_our_connectors_are_registered_with_their_platform_facts(self) -> None:
         available = registry.available()
-        assert {"shopee", "lazada", "tiktok"} <= set(available)
+        assert set(available) == set(PLATFORMS) == {"shopee", "lazada", "tiktok"}
         for name, cls in available.items():
             assert cls.capabilities == API_CAPABILITIES
-            assert PLATFORM_RULES[name] is cls.image_rule, name
+            assert PLATFORMS[name].image is cls.image_rule, name
+            assert PLATFORMS[name].title == cls.title, name
 
     def test_duplicate_name_is_refused(self, clean_registry: None) -> None:
         class Impostor(Connector):
@@ -70,7 +71,7 @@ class TestRegistry:
         monkeypatch.setattr(registry, "_registry", {})
         monkeypatch.setattr(registry, "_disabled", {})
         monkeypatch.setattr(registry, "_loaded", False)
-        registry.available()  # builtin modules are already imported; only entry points load now
+        registry.available()
         assert registry.get_connector("voso") is VosoConnector
         assert "cannot import" in registry.disabled()["tiki"]
 

@@ -11,27 +11,25 @@ Each capability lives in its own mixin; ``LazadaConnector`` combines them.
 
 from __future__ import annotations
 
-from marketplace.catalog.image_rules import PLATFORM_RULES
 from marketplace.connectors.lazada.auth import AuthMixin
 from marketplace.connectors.lazada.catalogue import CatalogueMixin
 from marketplace.connectors.lazada.categories import CategoriesMixin
 from marketplace.connectors.lazada.orders import OrdersMixin
 from marketplace.connectors.lazada.price_stock import PriceStockMixin
 from marketplace.connectors.lazada.push import PushMixin
-from marketplace.connectors.registry import register
 from marketplace.connectors.types import API_CAPABILITIES
+from marketplace.platforms import PLATFORMS
 
 
-@register
 class LazadaConnector(
     AuthMixin, CatalogueMixin, CategoriesMixin, PriceStockMixin, OrdersMixin, PushMixin
 ):
     """Lazada Vietnam through the LazOP API."""
 
     name = "lazada"
-    title = "Lazada"
+    title = PLATFORMS["lazada"].title
     capabilities = API_CAPABILITIES
-    image_rule = PLATFORM_RULES["lazada"]
+    image_rule = PLATFORMS["lazada"].image
     # lazada.md §3.6: at most 50 SKUs per call, 20 recommended (error 513); we send 20.
     price_stock_batch = 20
     # UNVERIFIED (lazada.md §4.1): /orders/get documents no longest range; we use 15 days.

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from marketplace.catalog.image_rules import PLATFORM_RULES
-from marketplace.connectors.registry import register
 from marketplace.connectors.shopee.auth import AuthMixin
 from marketplace.connectors.shopee.catalogue import IMAGE_BATCH
 from marketplace.connectors.shopee.catalogue import CatalogueMixin
@@ -13,16 +11,16 @@ from marketplace.connectors.shopee.price_stock import MODEL_BATCH
 from marketplace.connectors.shopee.price_stock import PriceStockMixin
 from marketplace.connectors.shopee.push import PushMixin
 from marketplace.connectors.types import API_CAPABILITIES
+from marketplace.platforms import PLATFORMS
 
 
-@register
 class ShopeeConnector(
     AuthMixin, CatalogueMixin, CategoriesMixin, PriceStockMixin, OrdersMixin, PushMixin
 ):
     name = "shopee"
-    title = "Shopee"
+    title = PLATFORMS["shopee"].title
     capabilities = API_CAPABILITIES
-    image_rule = PLATFORM_RULES["shopee"]
+    image_rule = PLATFORMS["shopee"].image
     price_stock_batch = MODEL_BATCH
     image_upload_batch = IMAGE_BATCH
     order_window_days = 15

@@ -16,7 +16,6 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from marketplace.catalog.image_rules import PLATFORM_RULES
 from marketplace.catalog.models import PhotoStatus
 from marketplace.catalog.models import Product
 from marketplace.catalog.models import ProductStatus
@@ -34,6 +33,7 @@ from marketplace.listings.models import ListingStatus
 from marketplace.listings.readiness import Missing
 from marketplace.listings.readiness import missing_for_shop
 from marketplace.listings.sync import backoff
+from marketplace.platforms import PLATFORMS
 from marketplace.sales.models import reserved_by_variant
 from marketplace.shops.models import Shop
 
@@ -56,7 +56,7 @@ def _options(text: str) -> dict[str, str]:
 
 def image_hashes(product: Product, platform: str) -> list[str]:
     """The platform renditions of the product's ready photos, in gallery order."""
-    rule = PLATFORM_RULES[platform]
+    rule = PLATFORMS[platform].image
     hashes = []
     for photo in product.photos:
         rendition = photo.rendition(platform) if photo.status == PhotoStatus.READY else None

@@ -24,7 +24,6 @@ from werkzeug.wrappers import Response
 from marketplace.catalog.guards import catalogue_editor_required
 from marketplace.catalog.models import Category
 from marketplace.catalog.models import Product
-from marketplace.catalog.readiness import PLATFORM_TITLES
 from marketplace.connectors.errors import ConnectorError
 from marketplace.extensions import db
 from marketplace.listings.models import Listing
@@ -224,11 +223,6 @@ def listing_status(listing: Listing) -> str:
 @bp.app_template_filter("content_label")
 def content_label(name: str) -> str:
     return fixes.content_label(name)
-
-
-@bp.app_template_global("platform_title")
-def platform_title(platform: str) -> str:
-    return PLATFORM_TITLES.get(platform, platform)
 
 
 def _redirect_back(shop: Shop) -> Response:
