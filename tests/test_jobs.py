@@ -306,3 +306,13 @@ class TestRequeueStalled:
         with app.app_context():
             job = Job.fetch("sync-shop-424202", connection=rq.get_queue().connection)
             assert job.get_status() == JobStatus.QUEUED
+
+
+class TestDeclaredJobsPickle:
+    def test_a_declared_job_handed_to_rq_directly_pickles_by_reference(self) -> None:
+        import pickle
+
+        from marketplace.listings.sync import tasks as sync_tasks
+
+        data = pickle.dumps(sync_tasks.sync_shop)
+        assert pickle.loads(data) is sync_tasks.sync_shop  # noqa: S301 - our own bytes

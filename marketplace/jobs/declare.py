@@ -60,6 +60,10 @@ class Job:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.func(*args, **kwargs)
 
+    def __reduce__(self) -> tuple[Callable[[str, str], Job], tuple[str, str]]:
+        # RQ pickles a callable object handed to it directly: by reference, as a function is.
+        return _declared, (self.func.__module__, self.func.__qualname__)
+
     def job_id(self, **params: Any) -> str | None:
         """The deterministic id for these arguments, when the declaration gives one."""
         return self.id_template.format(**params) if self.id_template else None
@@ -89,6 +93,13 @@ class Job:
             user_id=by_user,
             job_id=self.job_id(**params),
         )
+
+
+def _declared(module: str, name: str) -> Job:
+    declared = getattr(importlib.import_module(module), name)
+    if not isinstance(declared, Job):
+        raise TypeError(f"{module}.{name} is not a declared job")
+    return declared
 
 
 def job(

@@ -87,6 +87,11 @@ def products(shop: Shop) -> list[Product]:
     )
 
 
+def payload(shop: Shop, product: Product) -> ItemPayload:
+    """What a sync would send for the product, its images uploaded."""
+    return sync.to_send(shop, product, sync.planned(shop, product, {}))
+
+
 def seed(app: Flask, shop_id: int, env_name: str) -> dict[str, str]:  # noqa: F811
     """Create four listings on the shop through the platform's API, as a seller would have."""
 
@@ -98,16 +103,16 @@ def seed(app: Flask, shop_id: int, env_name: str) -> dict[str, str]:  # noqa: F8
         shop = db.session.get_one(Shop, shop_id)
         p0, p1, p2, p3 = products(shop)
         # Our parent SKU, older prices: made by an earlier install of the app.
-        a = made(sync.payload(shop, p0)[0], lambda i: _prices(i, 99_000, 3))
+        a = made(payload(shop, p0), lambda i: _prices(i, 99_000, 3))
         # The seller's own parent SKU over our variant SKUs; hidden by the seller.
-        b = made(sync.payload(shop, p1)[0], lambda i: setattr(i, "seller_sku", "HTX-CU-1"))
+        b = made(payload(shop, p1), lambda i: setattr(i, "seller_sku", "HTX-CU-1"))
         services.call(shop, lambda c: c.delist(b.platform_item_id))
 
         # One variant of ours, one that is not: partial.
         def partial(i: ItemPayload) -> None:
             i.seller_sku, i.variants[1].seller_sku = "HTX-CU-2", f"QUA-{env_name}-2"
 
-        c = made(sync.payload(shop, p2)[0], partial)
+        c = made(payload(shop, p2), partial)
 
         # Nothing of ours.
         def stranger(i: ItemPayload) -> None:
@@ -115,7 +120,7 @@ def seed(app: Flask, shop_id: int, env_name: str) -> dict[str, str]:  # noqa: F8
             for n, v in enumerate(i.variants):
                 v.seller_sku = f"MIEN-{env_name}-{n}"
 
-        d = made(sync.payload(shop, p3)[0], stranger)
+        d = made(payload(shop, p3), stranger)
         db.session.commit()
         ids = {"a": a, "b": b, "c": c, "d": d}
         db.session.remove()
