@@ -89,8 +89,9 @@ class Config:
     ENCRYPTION_KEYS = os.environ.get("MARKETPLACE_ENCRYPTION_KEYS") or os.environ.get(
         "ENCRYPTION_KEYS"
     )
-    # Sandboxes of every platform, served under /sandbox/<name>/ (the demo default).
-    SANDBOX_ENABLED = _env("SANDBOX", "1") == "1"
+    # Sandboxes of every platform, served under /sandbox/<name>/: off unless asked for
+    # (`make run` asks, for the demo). Never in production.
+    SANDBOX_ENABLED = _env("SANDBOX", "0") == "1"
     SANDBOX_STATE_DIR: str | None = None  # None: instance/sandbox
     # How this server reaches itself (the connectors call the mounted sandboxes over HTTP).
     SERVER_BASE_URL = _env("SERVER_BASE_URL") or f"http://127.0.0.1:{_env('PORT', '5000')}"
@@ -108,4 +109,4 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     LOGIN_FREE_ATTEMPTS = 3
     ENCRYPTION_KEYS = "bmV3LWtleS1mb3ItdGVzdHMtb25seS0wMDAwMDAwMDA="
-    SANDBOX_ENABLED = False
+    SANDBOX_ENABLED = False  # whatever the environment says; a test that wants them asks

@@ -1,5 +1,5 @@
 """Configuration: nothing written at import, the instance folder filled in by create_app,
-environment variables first."""
+environment variables first, sandboxes only when asked for."""
 
 from __future__ import annotations
 
@@ -16,10 +16,15 @@ from typing import Any
 import pytest
 from cryptography.fernet import Fernet
 from flask import Flask
+from sqlalchemy import func
+from sqlalchemy import select
 
 from marketplace import create_app
 from marketplace.config import TestConfig
 from marketplace.config import read_or_create
+from marketplace.extensions import db
+from marketplace.listings.models import PlatformApp
+from tests import factories
 
 ROOT = Path(__file__).resolve().parent.parent
 # What these tests set themselves: the caller's environment must not decide them.
@@ -149,3 +154,48 @@ def test_environment_variables_win(tmp_path: Path, redis_base_url: str, files_th
 
     assert found == ["the environment's secret", configured]
     assert secret.exists() == keys.exists() == files_there
+
+
+@pytest.mark.parametrize(
+    ("variables", "mounted"),
+    [
+        ({}, False),
+        ({"SANDBOX": "0"}, False),
+        ({"SANDBOX": "1"}, True),
+        ({"MARKETPLACE_SANDBOX": "1"}, True),
+        # What `make run` does (SANDBOX=1) can still be turned off.
+        ({"SANDBOX": "1", "MARKETPLACE_SANDBOX": "0"}, False),
+    ],
+)
+def test_sandboxes_are_mounted_only_when_asked_for(
+    tmp_path: Path, redis_base_url: str, variables: dict[str, str], mounted: bool
+) -> None:
+    found = run_python(
+        "import json\n"
+        "from marketplace import create_app\n"
+        "app = create_app()\n"
+        "client = app.test_client()\n"
+        "paths = ('/sandbox/shopee/storefront', '/sandbox/lazada/storefront')\n"
+        "print(json.dumps([app.config['SANDBOX_ENABLED'], "
+        "*(client.get(p).status_code for p in paths)]))",
+        app_env(tmp_path, redis_base_url, **variables),
+    )
+
+    assert found == ([True, 200, 200] if mounted else [False, 404, 404])
+
+
+@pytest.mark.parametrize("sandbox", [False, True], ids=["sandboxes off", "sandboxes on"])
+def test_seed_demo_registers_sandbox_apps_only_with_sandboxes(
+    app: Flask, monkeypatch: pytest.MonkeyPatch, sandbox: bool
+) -> None:
+    factories.CooperativeFactory()  # an existing database: only the sandbox step runs
+    monkeypatch.setitem(app.config, "SANDBOX_ENABLED", sandbox)
+
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+
+    assert result.exit_code == 0, result.output
+    count = db.session.scalar(
+        select(func.count()).select_from(PlatformApp).where(PlatformApp.sandbox.is_(True))
+    )
+    assert count == (3 if sandbox else 0)
+    assert ("Sandbox apps registered" in result.output) == sandbox
