@@ -51,6 +51,8 @@ migrate: venv
 seed: migrate
 	$(FLASK) seed-demo
 
+# The demo needs the sandboxes (seed-demo registers their apps); off everywhere else.
+run: export SANDBOX ?= 1
 run: venv translations migrate seed
 	$(BIN)/python -m workers.run
 
@@ -61,6 +63,7 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 fix: venv
 	$(BIN)/ruff check --fix .

@@ -66,10 +66,8 @@ def make_app(folder: Path) -> Flask:
     settings = {
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.db'}",
         "REDIS_URL": embedded_redis_url(str(folder / "redis.db")),
-        "EXPORT_DIR": str(folder / "exports"),
-        "MEDIA_ROOT": str(folder / "media"),
     }
-    app = create_app(type("BenchConfig", (TestConfig,), settings))
+    app = create_app(type("BenchConfig", (TestConfig,), settings), instance_path=str(folder))
     with app.app_context():
         flask_migrate.upgrade()
     return app

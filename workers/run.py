@@ -21,8 +21,8 @@ from types import FrameType
 import psutil
 
 from marketplace import jobs
-from marketplace.config import INSTANCE_PATH
 from marketplace.config import PROJECT_ROOT
+from marketplace.config import instance_path
 
 DEMO_LOGINS = ("admin@demo.vn", "official@demo.vn", "manager@demo.vn")
 DEMO_PASSWORD = "demo1234"  # noqa: S105 - the documented password of the demo data only
@@ -53,7 +53,7 @@ def share_redis(env: dict[str, str]) -> str | None:
         return None
     from marketplace.embedded import embedded_redis_url
 
-    env["REDIS_URL"] = embedded_redis_url(str(INSTANCE_PATH / "redis.db"))
+    env["REDIS_URL"] = embedded_redis_url(str(instance_path() / "redis.db"))
     return env["REDIS_URL"]
 
 

@@ -7,7 +7,6 @@ a new one in front and running ``flask keys rotate``.
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from cryptography.fernet import Fernet
@@ -17,16 +16,10 @@ from sqlalchemy import Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
-from marketplace.config import INSTANCE_PATH
-from marketplace.config import read_or_create
 
-
-def default_keys() -> str:
-    """The configured keys, or one generated once and kept in the instance folder."""
-    configured = os.environ.get("MARKETPLACE_ENCRYPTION_KEYS") or os.environ.get("ENCRYPTION_KEYS")
-    if configured:
-        return configured
-    return read_or_create(INSTANCE_PATH / "encryption_keys", lambda: Fernet.generate_key().decode())
+def new_key() -> str:
+    """A fresh Fernet key (``create_app`` keeps one in the instance folder when none is set)."""
+    return Fernet.generate_key().decode()
 
 
 def fernet() -> MultiFernet:

@@ -1,9 +1,9 @@
 """Serve every platform sandbox inside the main app under ``/sandbox/<platform>/``.
 
-``make run`` enables this by default so a cooperative can connect demo shops and
-sync to them without any real marketplace account. The connectors reach the
-mounted sandboxes over HTTP at ``SERVER_BASE_URL``, exactly as they would reach
-the real platforms.
+Off unless ``SANDBOX=1``. ``make run`` turns it on so a cooperative can connect demo
+shops and sync to them without any real marketplace account; production never does.
+The connectors reach the mounted sandboxes over HTTP at ``SERVER_BASE_URL``, exactly
+as they would reach the real platforms.
 """
 
 from __future__ import annotations
