@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib
 import io
-import json
 from collections.abc import Iterator
 from contextlib import ExitStack
 from contextlib import contextmanager
@@ -39,16 +38,13 @@ from marketplace.config import TestConfig
 from marketplace.embedded import embedded_redis_url
 from marketplace.extensions import db
 from marketplace.extensions import rq
-from marketplace.listings.sync import mapping as mapping_service
-from marketplace.shops import services
-from marketplace.shops.models import PlatformApp
 from marketplace.shops.models import Shop
+from tests.connected import connect_shop
 from tests.connectors.harness import PlatformEnv
 from tests.connectors.harness import serve
 
 PLATFORMS = ("lazada", "shopee", "tiktok")
 VARIANTS = (("100 g", 65_000, 30, 130), ("200 g", 120_000, 20, 250), ("500 g", 260_000, 8, 560))
-CALLBACK = "http://127.0.0.1/callback"  # the redirect the Lazada test app is registered with
 
 
 @dataclass(frozen=True)
@@ -184,24 +180,7 @@ def _copy_renditions(source: Photo, target: Photo) -> None:
 
 def connect(env: PlatformEnv, cooperative: Cooperative, category: Category, rps: int) -> int:
     """Register the app, connect the shop through the consent page, map the category."""
-    app_row = db.session.scalar(select(PlatformApp).where(PlatformApp.platform == env.name))
-    app_row = app_row or PlatformApp(platform=env.name)
-    app_row.base_url, app_row.auth_base_url = env.app.base_url, env.app.auth_base_url
-    app_row.app_key, app_row.app_secret = env.app.app_key, env.app.app_secret
-    app_row.extra = json.dumps(env.app.extra)
-    app_row.requests_per_second = rps
-    db.session.add(app_row)
-    db.session.flush()
-    params = env.consent(services.authorization_url(env.name, CALLBACK, "bench"))
-    params.pop("state", None)
-    shop = services.complete_authorization(cooperative, env.name, params.pop("code"), params)
-    leaf = mapping_service.leaf_categories(shop)[0]
-    values = {
-        a.platform_id: a.options[0] if a.options else "Yên Bái"
-        for a in mapping_service.attributes(shop, leaf.platform_id)
-        if a.required
-    }
-    mapping_service.save_mapping(shop, category.id, leaf.platform_id, values)
+    shop = connect_shop(env, cooperative, category.id, requests_per_second=rps)
     db.session.commit()
     return shop.id
 

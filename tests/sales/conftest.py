@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import json
 from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -11,18 +10,15 @@ from dataclasses import field
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
 
 from marketplace.catalog import photos
 from marketplace.extensions import db
-from marketplace.extensions import rq
-from marketplace.listings.sync import mapping as mapping_service
 from marketplace.listings.sync import runner
 from marketplace.shops import services
-from marketplace.shops.models import PlatformApp
 from marketplace.shops.models import Shop
 from tests import factories
 from tests.conftest import make_app
+from tests.connected import connect_shop
 from tests.connectors.harness import PlatformEnv
 from tests.connectors.harness import jpeg
 from tests.connectors.harness import serve
@@ -69,32 +65,6 @@ def envs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Platfor
         yield found
 
 
-def _register(env: PlatformEnv) -> None:
-    row = db.session.scalar(select(PlatformApp).where(PlatformApp.platform == env.name))
-    row = row or PlatformApp(platform=env.name)
-    row.base_url, row.auth_base_url = env.app.base_url, env.app.auth_base_url
-    row.app_key, row.app_secret = env.app.app_key, env.app.app_secret
-    row.extra = json.dumps(env.app.extra)
-    db.session.add(row)
-    for key in rq.get_queue().connection.scan_iter(f"cache:*:{env.name}*"):
-        rq.get_queue().connection.delete(key)
-    db.session.flush()
-
-
-def _connect(env: PlatformEnv, cooperative: object, category_id: int) -> Shop:
-    params = env.consent(env.connector().authorize_url("http://127.0.0.1/callback", "s"))
-    params.pop("state", None)
-    shop = services.complete_authorization(cooperative, env.name, params.pop("code"), params)  # type: ignore[arg-type]
-    leaf = mapping_service.leaf_categories(shop)[0]
-    values = {
-        a.platform_id: a.options[0] if a.options else "Sơn La"
-        for a in mapping_service.attributes(shop, leaf.platform_id)
-        if a.required
-    }
-    mapping_service.save_mapping(shop, category_id, leaf.platform_id, values)
-    return shop
-
-
 @pytest.fixture
 def cooperative(
     sales_app: Flask, envs: dict[str, PlatformEnv], monkeypatch: pytest.MonkeyPatch
@@ -133,8 +103,7 @@ def cooperative(
             variants.update({v.sku: v.id for v in product.variants})
         shops = {}
         for name, env in envs.items():
-            _register(env)
-            shops[name] = _connect(env, coop, category.id).id
+            shops[name] = connect_shop(env, coop, category.id).id
         db.session.commit()
         for shop_id in shops.values():
             runner.run(db.session.get_one(Shop, shop_id))

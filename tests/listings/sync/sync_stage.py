@@ -3,7 +3,6 @@ products behind a sandbox, its workers, and what to check once the dust settles.
 
 from __future__ import annotations
 
-import json
 import random
 import time
 from collections import Counter
@@ -25,17 +24,15 @@ from marketplace.catalog.models import ProductStatus
 from marketplace.catalog.models import Rendition
 from marketplace.connectors.types import RemoteItem
 from marketplace.extensions import db
-from marketplace.extensions import rq
 from marketplace.listings.models import Listing
 from marketplace.listings.models import ListingStatus
-from marketplace.listings.sync import mapping as mapping_service
 from marketplace.listings.sync import plan as planning
 from marketplace.listings.sync import tasks
 from marketplace.listings.sync.models import SyncEvent
 from marketplace.shops import services
-from marketplace.shops.models import PlatformApp
 from marketplace.shops.models import Shop
 from marketplace.shops.models import ShopStatus
+from tests import connected
 from tests import factories
 from tests.connectors.harness import PlatformEnv
 from tests.connectors.harness import jpeg
@@ -129,26 +126,7 @@ def connect_shop(env: PlatformEnv, products: int, variants: int = 2, rate: int =
             ],
         )
         first = _share_photo(product, first)
-    app_row = db.session.scalar(select(PlatformApp).where(PlatformApp.platform == env.name))
-    app_row = app_row or PlatformApp(platform=env.name)
-    app_row.base_url, app_row.auth_base_url = env.app.base_url, env.app.auth_base_url
-    app_row.app_key, app_row.app_secret = env.app.app_key, env.app.app_secret
-    app_row.extra = json.dumps(env.app.extra)
-    app_row.requests_per_second = rate  # the sandboxes do not limit; keep the test fast
-    db.session.add(app_row)
-    # A fresh sandbox: forget the category tree cached for an earlier one.
-    redis = rq.get_queue().connection
-    for key in redis.scan_iter(f"cache:*:{env.name}*"):
-        redis.delete(key)
-    db.session.flush()
-    shop = services.complete_authorization(cooperative, env.name, *_code(env))
-    leaf = mapping_service.leaf_categories(shop)[0]
-    values = {
-        a.platform_id: a.options[0] if a.options else "Sơn La"
-        for a in mapping_service.attributes(shop, leaf.platform_id)
-        if a.required
-    }
-    mapping_service.save_mapping(shop, category.id, leaf.platform_id, values)
+    shop = connected.connect_shop(env, cooperative, category.id, requests_per_second=rate)
     db.session.commit()
     return int(shop.id)
 
@@ -181,13 +159,6 @@ def _share_photo(product: Product, first: Photo | None) -> Photo:
     )
     product.photos.append(copy)
     return first
-
-
-def _code(env: PlatformEnv) -> tuple[str, dict[str, str]]:
-    connector = env.connector()
-    params = env.consent(connector.authorize_url("http://127.0.0.1/callback", "s"))
-    params.pop("state", None)
-    return params.pop("code"), params
 
 
 def remote_items(shop_id: int) -> list[RemoteItem]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -29,10 +28,10 @@ from marketplace.listings.sync import runner
 from marketplace.listings.sync import tasks
 from marketplace.listings.sync.models import SyncEvent
 from marketplace.shops import services
-from marketplace.shops.models import PlatformApp
 from marketplace.shops.models import Shop
 from tests import factories
 from tests.conftest import make_app
+from tests.connected import connect_shop
 from tests.connectors.harness import PlatformEnv
 from tests.connectors.harness import jpeg
 from tests.connectors.harness import serve
@@ -116,35 +115,11 @@ def shop_id(sync_app: Flask, env: PlatformEnv, monkeypatch: pytest.MonkeyPatch) 
                 product, [photos.Upload("a.jpg", jpeg(800, (40 * n, 120, 60)))], None, None
             ):
                 photos.render(photo)
-        app_row = db.session.scalar(select(PlatformApp).where(PlatformApp.platform == env.name))
-        app_row = app_row or PlatformApp(platform=env.name)
-        app_row.base_url, app_row.auth_base_url = env.app.base_url, env.app.auth_base_url
-        app_row.app_key, app_row.app_secret = env.app.app_key, env.app.app_secret
-        app_row.extra = json.dumps(env.app.extra)
-        db.session.add(app_row)
-        # Each test has a fresh sandbox: forget the category tree cached for the last one.
-        for key in rq.get_queue().connection.scan_iter(f"cache:*:{env.name}*"):
-            rq.get_queue().connection.delete(key)
-        db.session.flush()
-        shop = services.complete_authorization(cooperative, env.name, *_code(env))
-        leaf = mapping_service.leaf_categories(shop)[0]
-        values = {
-            a.platform_id: a.options[0] if a.options else "Sơn La"
-            for a in mapping_service.attributes(shop, leaf.platform_id)
-            if a.required
-        }
-        mapping_service.save_mapping(shop, category.id, leaf.platform_id, values)
+        shop = connect_shop(env, cooperative, category.id)
         db.session.commit()
         shop_id = shop.id
         db.session.remove()
     return shop_id
-
-
-def _code(env: PlatformEnv) -> tuple[str, dict[str, str]]:
-    connector = env.connector()
-    params = env.consent(connector.authorize_url("http://127.0.0.1/callback", "s"))
-    params.pop("state", None)
-    return params.pop("code"), params
 
 
 def run_sync(app: Flask, shop_id: int) -> int:
