@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +16,7 @@ from marketplace.demo import seed_demo
 from marketplace.demo_photos import add_demo_photos
 from marketplace.extensions import db
 from marketplace.sandbox.mount import register_demo_apps
+from tests import processes
 from tests.conftest import make_app
 from tests.databases import fresh_database
 from tests.databases import redis_url_for
@@ -63,26 +62,19 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, redis_base_url: str) -
         register_demo_apps(base_url)
         db.session.commit()
         db.session.remove()
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "flask", "rq", "worker", "sales", "default", "media", "sync"],
-        cwd=ROOT,
-        env=os.environ
-        | {
-            "DATABASE_URL": db_url,
-            "REDIS_URL": redis_url,
-            "MARKETPLACE_INSTANCE": str(instance),
-            # The worker must decrypt the tokens the web app stored.
-            "ENCRYPTION_KEYS": app.config["ENCRYPTION_KEYS"],
-            "FLASK_APP": "wsgi",
-        },
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield base_url
-    server.shutdown()
-    thread.join(timeout=5)
-    worker.terminate()
-    worker.wait(timeout=20)
+    env = os.environ | processes.instance_env(instance)
+    # The worker must decrypt the tokens the web app stored.
+    env |= {"DATABASE_URL": db_url, "REDIS_URL": redis_url}
+    env["ENCRYPTION_KEYS"] = app.config["ENCRYPTION_KEYS"]
+    queues = ["sales", "default", "media", "sync"]
+    with processes.running_worker(queues, env, instance / "worker.log"):
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield base_url
+        finally:
+            server.shutdown()
+            thread.join(timeout=5)
 
 
 @pytest.fixture

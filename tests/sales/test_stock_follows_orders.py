@@ -5,8 +5,6 @@ or at once through a signed push."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +16,7 @@ from marketplace.connectors.push import hmac_hex
 from marketplace.extensions import db
 from marketplace.sales import tasks as sales_tasks
 from marketplace.shops.models import Shop
+from tests import processes
 from tests.sales.conftest import STOCK
 from tests.sales.conftest import Cooperative
 from tests.sales.conftest import remote_stock
@@ -25,28 +24,18 @@ from tests.sales.test_orders import SKU
 from tests.sales.test_orders import place
 
 pytestmark = pytest.mark.worker
-ROOT = Path(__file__).resolve().parents[2]
 MINUTE = 60.0
 
 
 @pytest.fixture
-def worker(cooperative: Cooperative) -> Iterator[None]:
+def worker(cooperative: Cooperative, tmp_path: Path) -> Iterator[None]:
     """A real worker on the sales queue, as production runs it, sharing the test's DB and Redis."""
     config = cooperative.app.config
-    process = subprocess.Popen(
-        [sys.executable, "-m", "flask", "rq", "worker", jobs.SALES],
-        cwd=ROOT,
-        env=os.environ
-        | {
-            "DATABASE_URL": config["SQLALCHEMY_DATABASE_URI"],
-            "REDIS_URL": config["REDIS_URL"],
-            "ENCRYPTION_KEYS": config["ENCRYPTION_KEYS"],
-            "FLASK_APP": "wsgi",
-        },
-    )
-    yield
-    process.terminate()
-    process.wait(timeout=20)
+    env = os.environ | processes.instance_env(tmp_path)
+    env |= {"DATABASE_URL": config["SQLALCHEMY_DATABASE_URI"], "REDIS_URL": config["REDIS_URL"]}
+    env["ENCRYPTION_KEYS"] = config["ENCRYPTION_KEYS"]
+    with processes.running_worker([jobs.SALES], env, tmp_path / "worker.log"):
+        yield
 
 
 def wait_for_stock(coop: Cooperative, platforms: list[str], wanted: int) -> float:

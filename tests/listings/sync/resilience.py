@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections import Counter
@@ -21,8 +20,7 @@ import psutil
 from flask import Flask
 
 from marketplace import jobs
-
-ROOT = Path(__file__).resolve().parents[3]
+from tests import processes
 
 
 def wait_for(
@@ -52,14 +50,7 @@ class Worker:
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> Worker:
-        with open(self.log_path, "ab") as log:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "flask", "rq", "worker", jobs.SYNC],
-                cwd=ROOT,
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
+        self.proc = processes.start_worker([jobs.SYNC], self.env, self.log_path)
         return self
 
     def horse(self) -> psutil.Process | None:
@@ -82,12 +73,8 @@ class Worker:
 
     def kill(self) -> None:
         """SIGKILL the worker and its horse together, as when the host dies."""
-        horse = self.horse()
         if self.proc is not None:
-            self.proc.send_signal(signal.SIGKILL)
-            self.proc.wait(timeout=10)
-        if horse is not None:
-            _sigkill(horse)
+            processes.kill(self.proc)
 
     def log_tail(self, chars: int = 3000) -> str:
         return self.log_path.read_text(errors="replace")[-chars:]
