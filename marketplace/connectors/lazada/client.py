@@ -11,7 +11,7 @@ from marketplace.connectors.base import Connector
 from marketplace.connectors.errors import AuthError
 from marketplace.connectors.errors import Retryable
 from marketplace.connectors.lazada.errors import PLATFORM
-from marketplace.connectors.lazada.errors import error_from
+from marketplace.connectors.lazada.errors import error_for
 from marketplace.connectors.lazada.signing import sign
 
 API_GATEWAY = "https://api.lazada.vn/rest"
@@ -20,7 +20,7 @@ AUTH_HOST = "https://auth.lazada.com"
 Params = dict[str, str]
 
 
-def envelope(response: requests.Response) -> dict[str, Any]:
+def parse_response(response: requests.Response) -> dict[str, Any]:
     """The JSON body of a successful call, or the typed error (lazada.md §5.1)."""
     try:
         body = response.json()
@@ -29,7 +29,7 @@ def envelope(response: requests.Response) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise Retryable("unexpected response", platform=PLATFORM)
     if str(body.get("code", "")) != "0":
-        raise error_from(body)
+        raise error_for(body)
     return body
 
 
@@ -80,7 +80,7 @@ class LazadaClient(Connector):
                 return requests.Request("GET", url, params=signed)
             return requests.Request("POST", url, data=signed, files=files)
 
-        return self.http.call(build, envelope)
+        return self.http.call(build, parse_response)
 
     def _post(self, path: str, params: Params) -> dict[str, Any]:
         """A signed POST to the country gateway."""

@@ -68,7 +68,7 @@ class LazadaRejected(Rejected):
         self.detail = detail
 
 
-def error_from(body: dict[str, Any]) -> ConnectorError:
+def error_for(body: dict[str, Any]) -> ConnectorError:
     """The typed error for an error envelope."""
     code = str(body.get("code", ""))
     message = str(body.get("message") or code)

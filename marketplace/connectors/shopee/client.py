@@ -33,7 +33,7 @@ def chunks(values: Sequence[Any], size: int) -> list[Sequence[Any]]:
     return [values[i : i + size] for i in range(0, len(values), size)]
 
 
-def parse_json(response: requests.Response, *, token_call: bool = False) -> dict[str, Any]:
+def parse_response(response: requests.Response, *, token_call: bool = False) -> dict[str, Any]:
     """The body of any answer (whatever its HTTP status, §4.2), or the typed error."""
     try:
         data = response.json()
@@ -110,7 +110,7 @@ class ShopeeClient(Connector):
             return requests.Request(method, self._url(path), params=params, json=body, files=files)
 
         def parse(response: requests.Response) -> Json:
-            return parse_json(response, token_call=token_call)
+            return parse_response(response, token_call=token_call)
 
         return self.http.call(build, parse)
 

@@ -9,7 +9,7 @@ from marketplace.connectors.errors import Rejected
 from marketplace.connectors.tiktok import convert
 from marketplace.connectors.tiktok.client import TikTokClient
 from marketplace.connectors.tiktok.errors import DUPLICATE_SKU
-from marketplace.connectors.tiktok.errors import api_error
+from marketplace.connectors.tiktok.errors import error_for
 from marketplace.connectors.types import ImageRef
 from marketplace.connectors.types import ItemPayload
 from marketplace.connectors.types import Page
@@ -92,7 +92,7 @@ class CatalogueMixin(TikTokClient):
             "POST", f"/product/202309/products/{action}", body={"product_ids": [platform_item_id]}
         )
         for error in data.get("errors") or []:
-            raise api_error(int(error.get("code", -1)), str(error.get("message", "")))
+            raise error_for(int(error.get("code", -1)), str(error.get("message", "")))
 
     def delist(self, platform_item_id: str) -> None:
         """Deactivate the product."""

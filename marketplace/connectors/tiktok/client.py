@@ -12,7 +12,7 @@ from marketplace.connectors.base import Connector
 from marketplace.connectors.errors import AuthError
 from marketplace.connectors.errors import ConnectorError
 from marketplace.connectors.tiktok.errors import PLATFORM
-from marketplace.connectors.tiktok.errors import api_error
+from marketplace.connectors.tiktok.errors import error_for
 from marketplace.connectors.tiktok.errors import token_error
 from marketplace.connectors.tiktok.signing import sign
 from marketplace.connectors.types import TokenSet
@@ -40,12 +40,12 @@ def _json(response: requests.Response) -> dict[str, Any]:
     return doc
 
 
-def parse_api(response: requests.Response) -> dict[str, Any]:
+def parse_response(response: requests.Response) -> dict[str, Any]:
     """The ``data`` of a successful envelope, or the typed error of its ``code``."""
     doc = _json(response)
     code = int(doc.get("code", -1))
     if code != 0:
-        raise api_error(code, str(doc.get("message", "")))
+        raise error_for(code, str(doc.get("message", "")))
     data = doc.get("data")
     return data if isinstance(data, dict) else {}
 
@@ -131,4 +131,4 @@ class TikTokClient(Connector):
                 method, url, params=params, headers=headers, data=raw.encode("utf-8")
             )
 
-        return self.http.call(build, parse_api)
+        return self.http.call(build, parse_response)

@@ -43,7 +43,7 @@ REJECTED_FIELDS: dict[int, str] = {
 }
 
 
-def api_error(code: int, message: str) -> ConnectorError:
+def error_for(code: int, message: str) -> ConnectorError:
     """The typed error for a non-zero ``code`` of an API call's envelope."""
     kw = {"code": str(code), "platform": PLATFORM}
     if code == TOO_MANY_REQUESTS:
