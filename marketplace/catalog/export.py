@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from marketplace.catalog.labels import status_label
 from marketplace.catalog.models import Cooperative
 from marketplace.catalog.models import Product
+from marketplace.catalog.models import ProductStatus
 from marketplace.extensions import db
 
 MONEY_FORMAT = '#,##0 "₫"'
@@ -60,7 +61,10 @@ def write_catalog(
     products = list(
         db.session.scalars(
             select(Product)
-            .where(Product.cooperative_id == cooperative.id)
+            .where(
+                Product.cooperative_id == cooperative.id,
+                Product.status != ProductStatus.ARCHIVED,
+            )
             .options(selectinload(Product.variants), selectinload(Product.category))
             .order_by(Product.name)
         )

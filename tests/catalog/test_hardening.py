@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from marketplace.catalog import tasks
 from marketplace.catalog.models import Product
+from marketplace.catalog.models import ProductStatus
 from marketplace.catalog.models import Variant
 from marketplace.extensions import db
 from tests import factories
@@ -128,3 +129,19 @@ class TestExportSafety:
         assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
         assert '\'=HYPERLINK("http://x","bấm")' in names
         assert not any(re.search(r"[\x00-\x1f]", str(n)) for n in names)
+
+    def test_archived_products_are_left_out(self, app: Any, manager: Any, cooperative: Any) -> None:
+        factories.ProductFactory(cooperative=cooperative, name="Chè đang bán")
+        factories.ProductFactory(
+            cooperative=cooperative, name="Chè nháp", status=ProductStatus.DRAFT
+        )
+        factories.ProductFactory(
+            cooperative=cooperative, name="Chè đã lưu trữ", status=ProductStatus.ARCHIVED
+        )
+        record = tasks.export_catalog.enqueue(
+            cooperative_id=cooperative.id, for_cooperative=cooperative.id, by_user=manager.id
+        )
+        tasks.export_catalog(record.id, cooperative.id)
+        sheet = load_workbook(Path(app.config["EXPORT_DIR"]) / record.result_file).active
+        names = {row[0].value for row in sheet.iter_rows(min_row=2)}
+        assert names == {"Chè đang bán", "Chè nháp"}
