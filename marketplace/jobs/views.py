@@ -79,9 +79,12 @@ def _visible_record(job_id: str) -> JobRecord:
     user: Any = current_user
     if record is None:
         abort(404)
-    allowed = record.user_id == user.id or user.is_admin
-    if not allowed and record.cooperative_id is not None:
-        allowed = user.membership_for(record.cooperative_id) is not None
+    # A cooperative's job is its members' (now, not when it was started): someone moved to
+    # another cooperative no longer reaches what they started here.
+    if record.cooperative_id is not None:
+        allowed = user.is_admin or user.membership_for(record.cooperative_id) is not None
+    else:
+        allowed = user.is_admin or record.user_id == user.id
     if not allowed:
         abort(404)
     return record

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import func
 from sqlalchemy import select
 
+from marketplace.auth.models import Membership
+from marketplace.auth.models import MembershipRole
 from marketplace.auth.models import Role
 from marketplace.catalog.models import AuditEntry
 from marketplace.catalog.models import ProductStatus
@@ -111,6 +114,35 @@ class TestTenancy:
         assert client.get("/jobs/job-x/download").status_code == 404
         assert client.delete("/jobs/job-x").status_code == 404
         assert record.status == "queued"
+
+    def test_a_member_who_left_no_longer_reaches_the_export_they_started(
+        self, app: Any, client: Any, auth: Any, cooperative: Any
+    ) -> None:
+        staff = factories.member(cooperative, role="staff")
+        record = JobRecord(
+            id="job-left",
+            kind="catalog_export",
+            queue="default",
+            cooperative_id=cooperative.id,
+            user_id=staff.id,
+            status="finished",
+            result_file="catalogue.xlsx",
+        )
+        db.session.add(record)
+        Path(app.config["EXPORT_DIR"]).mkdir(parents=True, exist_ok=True)
+        (Path(app.config["EXPORT_DIR"]) / "catalogue.xlsx").write_bytes(b"PK")
+        db.session.flush()
+        auth.login_as(staff)
+        assert client.get("/jobs/job-left/download").status_code == 200  # while a member
+        staff.memberships.clear()
+        staff.memberships.append(
+            Membership(cooperative=factories.CooperativeFactory(), role=MembershipRole.STAFF)
+        )
+        db.session.flush()
+        assert client.get("/jobs/job-left/download").status_code == 404
+        assert client.get("/jobs/job-left").status_code == 404
+        assert client.delete("/jobs/job-left").status_code == 404
+        assert record.status == "finished"
 
 
 class TestAdminPages:
