@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -16,28 +17,34 @@ ROOT = Path(__file__).resolve().parent.parent
 GRACE = 10.0  # seconds a worker has to finish its job and leave after SIGTERM
 
 
-def start_worker(queues: list[str], env: dict[str, str], log_path: Path) -> subprocess.Popen[bytes]:
-    """A real ``flask rq worker`` on ``queues``, its output appended to ``log_path``."""
+def start(args: list[str], env: dict[str, str], log_path: Path) -> subprocess.Popen[bytes]:
+    """A process run from the project folder, its output appended to ``log_path``."""
     with open(log_path, "ab") as log:
-        return subprocess.Popen(
-            [sys.executable, "-m", "flask", "rq", "worker", *queues],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        return subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
+def start_worker(queues: list[str], env: dict[str, str], log_path: Path) -> subprocess.Popen[bytes]:
+    """A real ``flask rq worker`` on ``queues``."""
+    return start([sys.executable, "-m", "flask", "rq", "worker", *queues], env, log_path)
 
 
 @contextmanager
-def running_worker(
-    queues: list[str], env: dict[str, str], log_path: Path
+def running(
+    args: list[str], env: dict[str, str], log_path: Path
 ) -> Iterator[subprocess.Popen[bytes]]:
-    """A worker for the length of the block, stopped (see ``stop``) however the block ends."""
-    process = start_worker(queues, env, log_path)
+    """A process for the length of the block, stopped (see ``stop``) however the block ends."""
+    process = start(args, env, log_path)
     try:
         yield process
     finally:
         stop(process)
+
+
+def running_worker(
+    queues: list[str], env: dict[str, str], log_path: Path
+) -> AbstractContextManager[subprocess.Popen[bytes]]:
+    """A worker for the length of the block."""
+    return running([sys.executable, "-m", "flask", "rq", "worker", *queues], env, log_path)
 
 
 def stop(process: subprocess.Popen[bytes], grace: float = GRACE) -> None:

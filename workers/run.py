@@ -86,6 +86,7 @@ def commands(host: str, port: str) -> dict[str, list[str]]:
         "web": [
             *gunicorn,
             *("--bind", f"{host}:{port}", "--graceful-timeout", "5"),
+            *("--config", str(PROJECT_ROOT / "gunicorn.conf.py")),
             *("--access-logfile", "-", "wsgi:app"),
         ],
         # Two workers, so a long catalogue sync never delays the stock push after an order.
