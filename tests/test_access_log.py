@@ -31,10 +31,11 @@ def test_paths_are_logged_without_query_strings_or_referrers(tmp_path: Path) -> 
         "REDIS_URL": "redis://127.0.0.1:1/0",
     }
     log_path = tmp_path / "web.log"
-    with processes.running(commands("127.0.0.1", str(port))["web"], env, log_path):
+    with processes.running(commands("127.0.0.1", str(port))["web"], env, log_path) as web:
         url = f"http://127.0.0.1:{port}/healthz"
 
         def answered() -> bool:
+            assert web.poll() is None, log_path.read_text()[-2000:]
             try:
                 requests.get(
                     f"{url}?{SECRETS}", headers={"Referer": f"http://x/cb?{SECRETS}"}, timeout=5
