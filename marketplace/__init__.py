@@ -68,10 +68,14 @@ def _configure_instance(app: Flask) -> None:
 
     Here and not at import: importing the config never writes a file.
     """
+    from sqlalchemy.engine import make_url
+
     from marketplace.common.crypto import new_key
+    from marketplace.common.files import private_dir
+    from marketplace.common.files import private_file
 
     folder = Path(app.instance_path)
-    os.makedirs(folder, exist_ok=True)
+    private_dir(folder)
     defaults = {
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'marketplace.db'}",
         "REDIS_EMBEDDED_DB": str(folder / "redis.db"),
@@ -82,6 +86,11 @@ def _configure_instance(app: Flask) -> None:
     for name, path in defaults.items():
         if not app.config.get(name):
             app.config[name] = path
+    for name in ("EXPORT_DIR", "MEDIA_ROOT"):
+        private_dir(Path(app.config[name]))
+    database = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if database.get_backend_name() == "sqlite" and database.database not in (None, "", ":memory:"):
+        private_file(Path(database.database))
     # An env var wins (it is in the config already); otherwise web, worker and cron
     # starting together agree on the one value written into the instance folder.
     if not app.config.get("SECRET_KEY"):

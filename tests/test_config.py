@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import flask_migrate
 import pytest
 from cryptography.fernet import Fernet
 from flask import Flask
@@ -97,6 +98,16 @@ def test_create_app_makes_the_keys_once_in_the_instance_folder(
     assert len(app.config["SECRET_KEY"]) == 64
     assert app.config["ENCRYPTION_KEYS"] == keys.read_text().strip()
     Fernet(app.config["ENCRYPTION_KEYS"])  # a usable key
+
+    with app.app_context():
+        flask_migrate.upgrade()  # the database and its WAL written
+    database = folder / "marketplace.db"
+    assert {path.name for path in folder.glob("marketplace.db*")} >= {"marketplace.db"}
+    for path in (*folder.glob("marketplace.db*"), secret, keys):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+    for path in (folder, folder / "exports", folder / "media"):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o700, path
+    assert database.stat().st_size > 0
 
     again = unset_app(folder, redis_base_url)
     assert again.config["SECRET_KEY"] == app.config["SECRET_KEY"]

@@ -16,6 +16,7 @@ from marketplace.catalog.labels import status_label
 from marketplace.catalog.models import Cooperative
 from marketplace.catalog.models import Product
 from marketplace.catalog.models import ProductStatus
+from marketplace.common.files import private_dir
 from marketplace.extensions import db
 
 MONEY_FORMAT = '#,##0 "₫"'
@@ -113,6 +114,7 @@ def write_catalog(
         for cell in row:
             cell.number_format = "DD/MM/YYYY"
     sheet.freeze_panes = "A2"
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     book.save(path)
+    path.chmod(0o600)
     return rows

@@ -145,3 +145,5 @@ class TestExportSafety:
         sheet = load_workbook(Path(app.config["EXPORT_DIR"]) / record.result_file).active
         names = {row[0].value for row in sheet.iter_rows(min_row=2)}
         assert names == {"Chè đang bán", "Chè nháp"}
+        export = Path(app.config["EXPORT_DIR"]) / record.result_file
+        assert export.stat().st_mode & 0o077 == 0  # the cooperative's data: the app's user only
