@@ -166,6 +166,9 @@ class Connector(ABC):
         raise NotImplementedError
 
     # -- pushes (webhooks) -------------------------------------------------------
+    # How old a push may be and still be taken: the platform's retry schedule, else a day.
+    push_max_age_s: int = 24 * 3600
+
     def read_push(self, url: str, headers: Mapping[str, str], body: bytes) -> PushNotice:
         """Verify a push sent to ``url`` (raise ``AuthError`` if the signature is wrong) and
         say what it is about. ``body`` is the raw request body, exactly as received."""

@@ -33,3 +33,31 @@ def json_body(body: bytes) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ValueError("push body is not a JSON object")
     return data
+
+
+def section(data: dict[str, Any], key: str) -> dict[str, Any]:
+    """``data[key]`` as an object ({} when absent); ValueError when it is something else."""
+    value = data.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ValueError(f"push field {key!r} is not an object")
+    return value
+
+
+def whole(value: Any, default: int = 0) -> int:
+    """A push's integer field (a number or digits); ValueError for anything else."""
+    if value is None or value == "":
+        return default
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise ValueError("push field is not an integer")
+    return int(value)
+
+
+def text(value: Any) -> str:
+    """A push's id field (a string or a number) as text; ValueError for anything else."""
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise ValueError("push field is not an id")
+    return str(value)

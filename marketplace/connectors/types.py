@@ -221,3 +221,4 @@ class PushNotice:
     platform_shop_id: str
     kind: str  # "order" for order changes; otherwise the platform's own event code
     order_ids: tuple[str, ...] = ()
+    sent_at: int | None = None  # Unix seconds, where the push carries its time

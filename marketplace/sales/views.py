@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 
 from flask import Blueprint
 from flask import Response
@@ -30,6 +31,7 @@ from marketplace.shops.models import ShopStatus
 bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
 log = logging.getLogger(__name__)
 MAX_BODY = 64 * 1024
+FUTURE_SKEW_S = 300  # clocks disagree a little; a push from the future beyond that is forged
 
 
 def _callback_url() -> str:
@@ -55,14 +57,32 @@ def _first_time(platform: str, body: bytes, shop_id: str, kind: str) -> bool:
     return True
 
 
+def _body() -> bytes:
+    """The raw body, read with a limit: a chunked request has no Content-Length to check."""
+    if (request.content_length or 0) > MAX_BODY:
+        abort(413)
+    body = request.stream.read(MAX_BODY + 1)
+    if len(body) > MAX_BODY:
+        abort(413)
+    return body
+
+
+def _in_window(sent_at: int | None, max_age_s: int) -> bool:
+    """A push the platform could still be sending: not older than its retries, not future."""
+    if sent_at is None:
+        return True
+    if sent_at > 10**11:  # milliseconds
+        sent_at //= 1000
+    now = time.time()
+    return now - max_age_s <= sent_at <= now + FUTURE_SKEW_S
+
+
 @bp.post("/<platform>")
 @csrf.exempt
 def receive(platform: str) -> Response:
     if shop_services.platform_app(platform) is None:
         abort(404)
-    if (request.content_length or 0) > MAX_BODY:
-        abort(413)
-    body = request.get_data(cache=False)
+    body = _body()
     connector = shop_services.build_connector(platform)
     try:
         notice = connector.read_push(_callback_url(), dict(request.headers), body)
@@ -71,7 +91,11 @@ def receive(platform: str) -> Response:
     except AuthError:
         log.warning("%s push refused: bad signature", platform)
         abort(401)
-    except ValueError:
+    except ValueError as exc:  # JSON errors are ValueErrors too
+        log.warning("%s push refused: %s", platform, exc)
+        abort(400)
+    if not _in_window(notice.sent_at, connector.push_max_age_s):
+        log.warning("%s push refused: sent at %s, outside the window", platform, notice.sent_at)
         abort(400)
     if _first_time(platform, body, notice.platform_shop_id, notice.kind) and notice.order_ids:
         shops = db.session.scalars(

@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
+from typing import Any
 from typing import TypeVar
 
+from flask import current_app
+from sqlalchemy import Select
 from sqlalchemy import select
 
 from marketplace.catalog.models import Cooperative
@@ -36,16 +39,23 @@ class ShopError(ConnectorError):
     """A shop operation that cannot go on (no app registration, shop gone)."""
 
 
+def _usable_apps() -> Select[Any]:
+    """Enabled registrations. One with a sandbox (the demo's, whose secrets are published)
+    counts only while the sandboxes are on: otherwise anyone could sign pushes with it."""
+    query = select(PlatformApp).where(PlatformApp.enabled)
+    if not current_app.config.get("SANDBOX_ENABLED"):
+        query = query.where(PlatformApp.sandbox.is_(False))
+    return query
+
+
 def platform_app(platform: str) -> PlatformApp | None:
-    """Our enabled app registration for the platform, if an admin set one up."""
-    return db.session.scalar(
-        select(PlatformApp).where(PlatformApp.platform == platform, PlatformApp.enabled)
-    )
+    """Our usable app registration for the platform, if an admin set one up."""
+    return db.session.scalar(_usable_apps().where(PlatformApp.platform == platform))
 
 
 def connectable_platforms() -> list[tuple[str, str]]:
-    """(name, title) of every API connector that has an app registration."""
-    apps = {a.platform for a in db.session.scalars(select(PlatformApp).where(PlatformApp.enabled))}
+    """(name, title) of every API connector that has a usable app registration."""
+    apps = {a.platform for a in db.session.scalars(_usable_apps())}
     return [(name, cls.title) for name, cls in sorted(registry.available().items()) if name in apps]
 
 

@@ -64,7 +64,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, redis_base_url: str) -
         db.session.remove()
     env = os.environ | processes.instance_env(instance)
     # The worker must decrypt the tokens the web app stored.
-    env |= {"DATABASE_URL": db_url, "REDIS_URL": redis_url}
+    # The demo's app registrations point at the sandboxes: usable only while they are on.
+    env |= {"DATABASE_URL": db_url, "REDIS_URL": redis_url, "MARKETPLACE_SANDBOX": "1"}
     env["ENCRYPTION_KEYS"] = app.config["ENCRYPTION_KEYS"]
     queues = ["sales", "default", "media", "sync"]
     with processes.running_worker(queues, env, instance / "worker.log"):

@@ -3,7 +3,10 @@ deduplicated, bad ones refused with nothing recorded, the order pull queued."""
 
 from __future__ import annotations
 
+import io
 import json
+import re
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -117,6 +120,15 @@ def tiktok_shop(app: Any) -> Shop:
     return shop
 
 
+def sent_now(body: bytes, at: float | None = None) -> bytes:
+    """The body with its timestamp set to now (or ``at``): the published one is from 2023."""
+    stamp = int(time.time() if at is None else at)
+    return re.sub(rb'"timestamp":\d+', b'"timestamp":%d' % stamp, body)
+
+
+FRESH_TIKTOK = sent_now(TIKTOK_BODY)
+
+
 def push(client: FlaskClient, body: bytes, signature: str | None = None) -> Any:
     digest = signature if signature is not None else hmac_hex("e59af819cc", b"38abcd" + body)
     return client.post(
@@ -134,7 +146,7 @@ class TestEndpoint:
     def test_an_order_push_is_answered_empty_and_queues_the_shops_pull(
         self, client: FlaskClient, tiktok_shop: Shop
     ) -> None:
-        response = push(client, TIKTOK_BODY)
+        response = push(client, FRESH_TIKTOK)
 
         assert response.status_code == 200
         assert response.data == b""
@@ -146,14 +158,14 @@ class TestEndpoint:
     def test_the_same_push_twice_is_recorded_once(
         self, client: FlaskClient, tiktok_shop: Shop
     ) -> None:
-        assert push(client, TIKTOK_BODY).status_code == 200
-        assert push(client, TIKTOK_BODY).status_code == 200
+        assert push(client, FRESH_TIKTOK).status_code == 200
+        assert push(client, FRESH_TIKTOK).status_code == 200
         assert pushes() == 1
 
     def test_a_bad_signature_gets_401_and_changes_nothing(
         self, client: FlaskClient, tiktok_shop: Shop
     ) -> None:
-        response = push(client, TIKTOK_BODY, signature="0" * 64)
+        response = push(client, FRESH_TIKTOK, signature="0" * 64)
 
         assert response.status_code == 401
         assert pushes() == 0
@@ -173,6 +185,82 @@ class TestEndpoint:
         assert push(client, body).status_code == 413
         assert pushes() == 0
 
+    @pytest.mark.parametrize(
+        "body",
+        [
+            b'{"type":1,"shop_id":"7494","data":"576"}',
+            b'{"type":[1],"shop_id":"7494"}',
+            b'{"type":"one","shop_id":"7494"}',
+            b'{"type":1,"shop_id":{"id":"7494"},"data":{"order_id":"576"}}',
+            b'{"type":1,"shop_id":"7494","data":{"order_id":["576"]}}',
+            b'{"type":1,"shop_id":"7494","timestamp":"yesterday"}',
+            b"\xff\xfe",
+        ],
+        ids=[
+            "data-str",
+            "type-list",
+            "type-word",
+            "shop-object",
+            "order-list",
+            "time-word",
+            "bytes",
+        ],
+    )
+    def test_a_signed_but_malformed_body_gets_400_and_changes_nothing(
+        self, client: FlaskClient, tiktok_shop: Shop, body: bytes
+    ) -> None:
+        assert push(client, body).status_code == 400
+        assert pushes() == 0
+        assert db.session.get(jobs.JobRecord, f"pull-orders-{tiktok_shop.id}") is None
+
+    def test_an_oversized_chunked_body_gets_413(
+        self, client: FlaskClient, tiktok_shop: Shop
+    ) -> None:
+        body = FRESH_TIKTOK[:-1] + b',"pad":"' + b"x" * 70_000 + b'"}'
+        response = client.post(
+            "/webhooks/tiktok",
+            input_stream=io.BytesIO(body),
+            headers={
+                "Authorization": hmac_hex("e59af819cc", b"38abcd" + body),
+                "Transfer-Encoding": "chunked",  # no Content-Length to check up front
+            },
+            environ_overrides={"wsgi.input_terminated": True},
+        )
+        assert response.status_code == 413
+        assert pushes() == 0
+
+    @pytest.mark.parametrize(
+        "age_s", [24 * 3600 + 60, 25 * 365 * 24 * 3600, -3600], ids=["day-old", "2001", "future"]
+    )
+    def test_a_push_outside_the_platform_window_gets_400(
+        self, client: FlaskClient, tiktok_shop: Shop, age_s: int
+    ) -> None:
+        assert push(client, sent_now(TIKTOK_BODY, time.time() - age_s)).status_code == 400
+        assert pushes() == 0
+        assert db.session.get(jobs.JobRecord, f"pull-orders-{tiktok_shop.id}") is None
+
+    def test_a_push_retried_within_the_window_is_taken(
+        self, client: FlaskClient, tiktok_shop: Shop
+    ) -> None:
+        assert push(client, sent_now(TIKTOK_BODY, time.time() - 3600)).status_code == 200
+
+    def test_the_demo_registration_signs_nothing_while_the_sandboxes_are_off(
+        self, app: Any, client: FlaskClient, tiktok_shop: Shop
+    ) -> None:
+        registration = db.session.scalar(
+            select(PlatformApp).where(PlatformApp.platform == "tiktok")
+        )
+        registration.sandbox = True  # the demo's app, its secret published
+        db.session.flush()
+        assert push(client, FRESH_TIKTOK).status_code == 404
+        assert pushes() == 0
+        app.config["SANDBOX_ENABLED"] = True
+        try:
+            assert push(client, FRESH_TIKTOK).status_code == 200
+        finally:
+            app.config["SANDBOX_ENABLED"] = False
+        assert pushes() == 1
+
     def test_a_platform_we_have_no_app_for_is_404(
         self, client: FlaskClient, tiktok_shop: Shop
     ) -> None:
@@ -182,14 +270,14 @@ class TestEndpoint:
     def test_a_push_for_a_shop_we_do_not_have_is_accepted_but_queues_nothing(
         self, client: FlaskClient, tiktok_shop: Shop
     ) -> None:
-        body = TIKTOK_BODY.replace(b'"7494"', b'"9999"')
+        body = FRESH_TIKTOK.replace(b'"7494"', b'"9999"')
         assert push(client, body).status_code == 200
         assert db.session.get(jobs.JobRecord, f"pull-orders-{tiktok_shop.id}") is None
 
     def test_a_push_that_is_not_about_an_order_queues_nothing(
         self, client: FlaskClient, tiktok_shop: Shop
     ) -> None:
-        body = TIKTOK_BODY.replace(b'"type":1', b'"type":6')
+        body = FRESH_TIKTOK.replace(b'"type":1', b'"type":6')
         assert push(client, body).status_code == 200
         assert pushes() == 1
         assert db.session.get(jobs.JobRecord, f"pull-orders-{tiktok_shop.id}") is None

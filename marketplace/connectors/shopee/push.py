@@ -6,6 +6,9 @@ from collections.abc import Mapping
 
 from marketplace.connectors.push import check_signature
 from marketplace.connectors.push import json_body
+from marketplace.connectors.push import section
+from marketplace.connectors.push import text
+from marketplace.connectors.push import whole
 from marketplace.connectors.shopee.client import ShopeeClient
 from marketplace.connectors.types import PushNotice
 
@@ -16,8 +19,9 @@ class PushMixin(ShopeeClient):
     def read_push(self, url: str, headers: Mapping[str, str], body: bytes) -> PushNotice:
         check_signature(headers, self.app.app_secret, url.encode() + b"|" + body)
         data = json_body(body)
-        code = int(data.get("code") or 0)
-        order_sn = str((data.get("data") or {}).get("ordersn") or "")
+        shop_id, code = text(data.get("shop_id")), whole(data.get("code"))
+        order_sn = text(section(data, "data").get("ordersn"))
+        sent_at = whole(data.get("timestamp"), default=0) or None
         if code == ORDER_STATUS_CODE and order_sn:
-            return PushNotice(str(data.get("shop_id", "")), "order", (order_sn,))
-        return PushNotice(str(data.get("shop_id", "")), f"code_{code}")
+            return PushNotice(shop_id, "order", (order_sn,), sent_at)
+        return PushNotice(shop_id, f"code_{code}", (), sent_at)
