@@ -238,6 +238,28 @@ class TestCategoryMapping:
         assert f'aria-describedby="{error_id}"' in page
         assert mapping_rows() == before
 
+    @pytest.mark.parametrize(
+        ("extra", "message"),
+        [
+            (
+                {f"attr-a{n}": "x" for n in range(101)},
+                "Có quá nhiều thuộc tính. Hãy tải lại trang.",
+            ),
+            ({"attr-" + "a" * 65: "x"}, "Thuộc tính không xác định. Hãy tải lại trang."),
+            ({"attr-": "x"}, "Thuộc tính không xác định. Hãy tải lại trang."),
+        ],
+        ids=["too-many", "long-name", "no-name"],
+    )
+    def test_forged_attribute_fields_are_refused_above_the_form(
+        self, client: Any, shop: Shop, category: Category, extra: dict[str, str], message: str
+    ) -> None:
+        data = {"category_id": str(category.id), "platform_category_id": "101"} | extra
+        response = client.post(f"/shops/{shop.id}/sync/mapping", data=data)
+        error_id = f"map-{category.id}-form-error"
+        assert response.status_code == 422
+        assert f'<div id="{error_id}"><p class="error">{message}</p></div>' in text(response)
+        assert mapping_rows() == []
+
     @pytest.mark.parametrize("value", ["", "abc", "0", "999999", "99999999999"])
     def test_a_category_that_is_not_ours_is_refused(
         self, client: Any, shop: Shop, category: Category, value: str
