@@ -22,9 +22,9 @@ from wtforms.validators import InputRequired
 from wtforms.validators import Length
 from wtforms.validators import NumberRange
 from wtforms.validators import Optional
-from wtforms.widgets import HiddenInput
 
 from marketplace.common.forms import BaseForm
+from marketplace.common.forms import ChosenIdField
 from marketplace.common.forms import WholeNumberField
 from marketplace.listings.sync import mapping
 
@@ -76,7 +76,7 @@ class SyncSettingsForm(BaseForm):
 class CategoryMappingForm(BaseForm):
     """One of our categories, the platform's leaf category, values for its attributes."""
 
-    category_id = WholeNumberField(widget=HiddenInput())
+    category_id = ChosenIdField(message=_l("Choose one of our categories."))
     platform_category_id = StringField(
         _l("Marketplace category"),
         validators=[
@@ -104,10 +104,6 @@ class CategoryMappingForm(BaseForm):
 
     def validate(self, extra_validators: Any = None) -> bool:
         ok = super().validate(extra_validators)
-        number = self.category_id.data
-        if self.category_id.errors or number is None or not 0 < number < 2**31:
-            self.category_id.errors = [gettext("Choose one of our categories.")]
-            ok = False
         return self._validate_attributes() and ok
 
     def _validate_attributes(self) -> bool:
