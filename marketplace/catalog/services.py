@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from dataclasses import field
-from datetime import date
 from typing import Any
 
 import nh3
@@ -14,7 +13,9 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select
 from sqlalchemy import func
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from marketplace.auth.models import User
 from marketplace.catalog.errors import CatalogError
@@ -24,6 +25,9 @@ from marketplace.catalog.models import Cooperative
 from marketplace.catalog.models import Product
 from marketplace.catalog.models import ProductStatus
 from marketplace.catalog.models import Variant
+from marketplace.catalog.variants import diff
+from marketplace.catalog.variants import sync_variants
+from marketplace.catalog.variants import variant_values
 from marketplace.common.models import utcnow
 from marketplace.common.text import fold
 from marketplace.common.text import search_terms
@@ -47,18 +51,6 @@ PRODUCT_FIELDS = (
     "ocop_issued_on",
     "ocop_expires_on",
     "status",
-)
-VARIANT_FIELDS = (
-    "sku",
-    "options",
-    "price",
-    "list_price",
-    "stock",
-    "weight_g",
-    "length_cm",
-    "width_cm",
-    "height_cm",
-    "barcode",
 )
 ALLOWED_TAGS = {"p", "br", "strong", "b", "em", "i", "u", "ul", "ol", "li", "h3", "h4"}
 
@@ -139,15 +131,6 @@ def _normalise(data: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _variant_values(data: dict[str, Any]) -> dict[str, Any]:
-    values = {name: data.get(name) for name in VARIANT_FIELDS}
-    values["sku"] = (values["sku"] or "").strip()
-    values["options"] = (values["options"] or "").strip()
-    values["barcode"] = (values["barcode"] or "").strip() or None
-    values["stock"] = values["stock"] or 0
-    return values
-
-
 def _check_skus(
     cooperative: Cooperative, variants: list[dict[str, Any]], product_id: int | None
 ) -> None:
@@ -190,14 +173,6 @@ def _refresh_search_text(product: Product) -> None:
     product.search_text = fold(" ".join(parts))
 
 
-def _as_text(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(getattr(value, "value", value))
-
-
 def _audit(product: Product, user: User | None, action: str, **kw: Any) -> None:
     db.session.add(
         AuditEntry(
@@ -210,10 +185,26 @@ def _audit(product: Product, user: User | None, action: str, **kw: Any) -> None:
     )
 
 
+def _duplicate_sku() -> CatalogError:
+    """The database's own uniqueness check refused a SKU: a race with another save."""
+    return CatalogError("sku", gettext("This SKU is used twice."), 0)
+
+
 def create_product(cooperative: Cooperative, data: ProductInput, user: User | None) -> Product:
-    """Create a product with its variants; raises CatalogError for a SKU already in use."""
+    """Create a product with its variants; raises CatalogError for a SKU already in use.
+
+    Runs in a SAVEPOINT: when it raises, nothing of it is in the session.
+    """
+    try:
+        with db.session.begin_nested():
+            return _create(cooperative, data, user)
+    except IntegrityError as exc:
+        raise _duplicate_sku() from exc
+
+
+def _create(cooperative: Cooperative, data: ProductInput, user: User | None) -> Product:
     values = _normalise(data.fields)
-    variants = [_variant_values(v) for v in data.variants]
+    variants = [variant_values(v) for v in data.variants]
     _check_skus(cooperative, variants, None)
     product = Product(
         cooperative_id=cooperative.id, created_by_id=user.id if user else None, **values
@@ -256,110 +247,50 @@ def history(product: Product, limit: int = 200) -> list[AuditEntry]:
     )
 
 
-def _diff(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, str | None, str | None]]:
-    return [
-        (name, _as_text(old[name]), _as_text(new[name]))
-        for name in new
-        if _as_text(old[name]) != _as_text(new[name])
-    ]
-
-
-def _match_variants(
-    product: Product, wanted: list[dict[str, Any]]
-) -> tuple[list[Variant | None], list[Variant]]:
-    """Each wanted row's existing variant (by id, else by SKU), and the variants left over."""
-    remaining = {v.id: v for v in product.variants}
-    matched: list[Variant | None] = [
-        remaining.pop(_int_or_none(row.get("id")) or -1, None) for row in wanted
-    ]
-    by_sku = {v.sku.upper(): v for v in remaining.values()}
-    for index, row in enumerate(wanted):
-        if matched[index] is None:
-            found = by_sku.pop(str(row.get("sku", "")).strip().upper(), None)
-            if found is not None:
-                remaining.pop(found.id)
-            matched[index] = found
-    return matched, list(remaining.values())
-
-
-def _variant_audit(variant: Variant, values: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
-    old = {name: getattr(variant, name) for name in VARIANT_FIELDS}
-    return [
-        (
-            "updated",
-            {"variant_sku": values["sku"], "field": name, "old_value": before, "new_value": after},
-        )
-        for name, before, after in _diff(old, values)
-    ]
-
-
-def _sync_variants(
-    product: Product, wanted: list[dict[str, Any]]
-) -> list[tuple[str, dict[str, Any]]]:
-    """Apply the variant rows; return audit records as (action, keywords).
-
-    The database checks SKU uniqueness row by row, so removed variants are deleted
-    and renamed ones parked on a temporary SKU before the new SKUs are written:
-    swapping two SKUs or re-adding a removed one is then never a conflict.
-    """
-    matched, removed = _match_variants(product, wanted)
-    records = [("variant_removed", {"variant_sku": gone.sku}) for gone in removed]
-    product.variants = [v for v in matched if v is not None]
-    db.session.flush()
-    values_list = [_variant_values(row) for row in wanted]
-    for variant, values in zip(matched, values_list, strict=True):
-        if variant is not None and variant.sku != values["sku"]:
-            variant.sku = f"~{variant.id}"
-    db.session.flush()
-    kept: list[Variant] = []
-    for position, (variant, values) in enumerate(zip(matched, values_list, strict=True)):
-        if variant is None:
-            variant = Variant(cooperative_id=product.cooperative_id, **values)
-            records.append(("variant_added", {"variant_sku": values["sku"]}))
-        else:
-            records += _variant_audit(variant, values)
-            for name, value in values.items():
-                setattr(variant, name, value)
-        variant.position = position
-        kept.append(variant)
-    product.variants = kept
-    return records
-
-
-def _int_or_none(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def update_product(
     product: Product, data: ProductInput, expected_version: int, user: User | None
 ) -> Product:
     """Save the form over the product unless someone else saved it first.
 
-    :raises ConflictError: the product is no longer at ``expected_version``;
-        nothing is changed.
-    :raises CatalogError: a SKU is already used by another product.
+    Runs in a SAVEPOINT: when it raises, nothing is changed and the session stays usable.
+
+    :raises ConflictError: the product is no longer at ``expected_version`` (also when
+        another save wins the race between this check and our UPDATE).
+    :raises CatalogError: a SKU is already used by another product (also when the
+        database's own uniqueness check catches a race with another save).
     """
+    try:
+        with db.session.begin_nested():
+            return _update(product, data, expected_version, user)
+    except StaleDataError as exc:
+        # The savepoint's rollback expired the product: this reads the version now saved.
+        db.session.refresh(product)
+        raise ConflictError(product.version, changes_since(product, expected_version)) from exc
+    except IntegrityError as exc:
+        raise _duplicate_sku() from exc
+
+
+def _update(
+    product: Product, data: ProductInput, expected_version: int, user: User | None
+) -> Product:
     if product.version != expected_version:
         raise ConflictError(product.version, changes_since(product, expected_version))
     values = _normalise(data.fields)
     values["status"] = (
         product.status if product.status == ProductStatus.ARCHIVED else values["status"]
     )
-    variants = [_variant_values(v) | {"id": v.get("id")} for v in data.variants]
+    variants = [variant_values(v) | {"id": v.get("id")} for v in data.variants]
     _check_skus(product.cooperative, variants, product.id)
     old = {name: getattr(product, name) for name in PRODUCT_FIELDS}
     records = [
         ("updated", {"field": name, "old_value": before, "new_value": after})
-        for name, before, after in _diff(old, values)
+        for name, before, after in diff(old, values)
     ]
     for name, value in values.items():
         setattr(product, name, value)
     if values["name"] != old["name"]:
         product.slug = _unique_slug(product.cooperative, values["name"], product.id)
-    records += _sync_variants(product, variants)
+    records += sync_variants(product, variants)
     _refresh_search_text(product)
     # Touching the row on every save bumps the version even when only variants changed.
     product.updated_at = utcnow()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint
@@ -19,8 +20,6 @@ from flask_babel import gettext
 from flask_login import current_user
 from flask_login import login_required
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
 from marketplace import jobs
@@ -138,22 +137,13 @@ def create() -> Any:
         _add_variant_row(form)
         return _render_form(form, None)
     if form.validate_on_submit():
-        try:
-            product = services.create_product(
+        return _save(
+            form,
+            None,
+            lambda: services.create_product(
                 current_cooperative(), _product_input(form), current_user
-            )
-        except IntegrityError:
-            # The database's own uniqueness check: a race with another save of the same SKU.
-            db.session.rollback()
-            _attach_error(form, CatalogError("sku", gettext("This SKU is used twice."), 0))
-            return _render_form(form, None, 422)
-        except CatalogError as error:
-            db.session.rollback()
-            _attach_error(form, error)
-            return _render_form(form, None, 422)
-        db.session.commit()
-        flash(gettext("Product saved."), "success")
-        return redirect(url_for("catalog.detail", product_id=product.id))
+            ),
+        )
     return _render_form(form, None, 422 if form.is_submitted() else 200)
 
 
@@ -174,32 +164,30 @@ def edit(product_id: int) -> Any:
         _add_variant_row(form)
         return _render_form(form, product)
     if form.validate_on_submit():
-        try:
-            services.update_product(product, _product_input(form), _version(form), current_user)
-        except ConflictError as conflict:
-            db.session.rollback()
-            return _render_form(form, product, 409, conflict=conflict)
-        except StaleDataError:
-            # Another save won the race between our version check and our UPDATE.
-            db.session.rollback()
-            product = _product_or_404(product_id)
-            changes = services.changes_since(product, _version(form))
-            return _render_form(
-                form, product, 409, conflict=ConflictError(product.version, changes)
-            )
-        except IntegrityError:
-            # The database's own uniqueness check: a race with another save of the same SKU.
-            db.session.rollback()
-            _attach_error(form, CatalogError("sku", gettext("This SKU is used twice."), 0))
-            return _render_form(form, product, 422)
-        except CatalogError as error:
-            db.session.rollback()
-            _attach_error(form, error)
-            return _render_form(form, product, 422)
-        db.session.commit()
-        flash(gettext("Product saved."), "success")
-        return redirect(url_for("catalog.detail", product_id=product.id))
+        return _save(
+            form,
+            product,
+            lambda: services.update_product(
+                product, _product_input(form), _version(form), current_user
+            ),
+        )
     return _render_form(form, product, 422 if form.is_submitted() else 200)
+
+
+def _save(form: ProductForm, product: Product | None, save: Callable[[], Product]) -> Any:
+    """Run the service; commit and show the product, or show why nothing was saved."""
+    try:
+        saved = save()
+    except ConflictError as conflict:
+        db.session.rollback()
+        return _render_form(form, product, 409, conflict=conflict)
+    except CatalogError as error:
+        db.session.rollback()
+        _attach_error(form, error)
+        return _render_form(form, product, 422)
+    db.session.commit()
+    flash(gettext("Product saved."), "success")
+    return redirect(url_for("catalog.detail", product_id=saved.id))
 
 
 def _version(form: ProductForm) -> int:

@@ -13,6 +13,8 @@ from wtforms import Form
 from wtforms import IntegerField
 from wtforms import SelectChoice
 from wtforms import StringField
+from wtforms.validators import StopValidation
+from wtforms.widgets import HiddenInput
 
 # WTForms ships no Vietnamese catalogue. Its built-in messages are listed here so
 # that extraction puts them in ours, and BabelMeta routes them through Flask-Babel.
@@ -98,6 +100,26 @@ class WholeNumberField(IntegerField):
             self.data = None
             raise ValueError(gettext("Enter a whole number."))
         self.data = int(text)
+
+
+class ChosenIdField(IntegerField):
+    """The id of a row the page offered (a hidden field or a select's value): anything
+    but a whole number in the database's integer range gets the one ``message``."""
+
+    widget = HiddenInput()
+
+    def __init__(self, label: Any = None, validators: Any = None, *, message: Any, **kw: Any):
+        super().__init__(label, validators, **kw)
+        self.message = message
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        text = str(valuelist[0]).strip() if valuelist else ""
+        ok = text.isascii() and text.isdigit() and len(text) <= 10 and 0 < int(text) < 2**31
+        self.data = int(text) if ok else None
+
+    def pre_validate(self, form: Any) -> None:
+        if self.data is None:
+            raise StopValidation(str(self.message))
 
 
 def choices(pairs: Any) -> list[SelectChoice]:

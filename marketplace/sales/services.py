@@ -9,6 +9,7 @@ they can be sold again is the cooperative's call (they edit the stock).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ from datetime import datetime
 from datetime import timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from marketplace.catalog.models import AuditEntry
 from marketplace.catalog.models import Product
@@ -26,11 +28,13 @@ from marketplace.connectors import types as remote
 from marketplace.connectors.base import Connector
 from marketplace.connectors.types import Page
 from marketplace.extensions import db
+from marketplace.sales.errors import DuplicatePushError
 from marketplace.sales.models import GONE_STATUSES
 from marketplace.sales.models import OPEN_STATUSES
 from marketplace.sales.models import Order
 from marketplace.sales.models import OrderLine
 from marketplace.sales.models import OrderPull
+from marketplace.sales.models import PushEvent
 from marketplace.sales.signals import variant_pushed_as
 from marketplace.shops import services as shop_services
 from marketplace.shops.models import Shop
@@ -41,6 +45,25 @@ log = logging.getLogger(__name__)
 OVERLAP = timedelta(minutes=10)
 # A shop's first pull looks back this far, so orders placed just before connecting count.
 FIRST_LOOK_BACK = timedelta(days=1)
+
+
+def record_push(platform: str, body: bytes, platform_shop_id: str, kind: str) -> PushEvent:
+    """Keep a platform push once, by its body's hash, in a SAVEPOINT.
+
+    :raises DuplicatePushError: the same push was already accepted; nothing is added.
+    """
+    event = PushEvent(
+        platform=platform,
+        digest=hashlib.sha256(body).hexdigest(),
+        platform_shop_id=platform_shop_id[:100],
+        kind=kind[:40],
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(event)
+    except IntegrityError as exc:
+        raise DuplicatePushError(platform) from exc
+    return event
 
 
 def _windows(start: datetime, end: datetime, days: int) -> Iterator[tuple[datetime, datetime]]:

@@ -7,7 +7,6 @@ its deadline (Lazada: 500 ms) and a lost push is caught by the minute's pull any
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
 
@@ -17,13 +16,13 @@ from flask import abort
 from flask import current_app
 from flask import request
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from marketplace.connectors.errors import AuthError
 from marketplace.extensions import csrf
 from marketplace.extensions import db
+from marketplace.sales import services as sales_services
 from marketplace.sales import tasks
-from marketplace.sales.models import PushEvent
+from marketplace.sales.errors import DuplicatePushError
 from marketplace.shops import services as shop_services
 from marketplace.shops.models import Shop
 from marketplace.shops.models import ShopStatus
@@ -43,16 +42,9 @@ def _callback_url() -> str:
 
 def _first_time(platform: str, body: bytes, shop_id: str, kind: str) -> bool:
     """Record the push; False when the same push was already accepted."""
-    event = PushEvent(
-        platform=platform,
-        digest=hashlib.sha256(body).hexdigest(),
-        platform_shop_id=shop_id[:100],
-        kind=kind[:40],
-    )
     try:
-        with db.session.begin_nested():
-            db.session.add(event)
-    except IntegrityError:
+        sales_services.record_push(platform, body, shop_id, kind)
+    except DuplicatePushError:
         return False
     return True
 

@@ -55,8 +55,13 @@ STATUS = {
 }
 
 
-class LinkError(ValueError):
-    """Bad input on the import page; the message is in the user's language."""
+class LinkError(Exception):
+    """Input only the database can judge on the import page (a listing gone, a product not
+    the cooperative's or already linked); ``message`` is in the user's language."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 @dataclass

@@ -17,9 +17,12 @@ from werkzeug.wrappers import Response
 
 from marketplace.catalog.guards import catalogue_editor_required
 from marketplace.catalog.models import Product
+from marketplace.common.forms import BaseForm
 from marketplace.extensions import db
 from marketplace.listings.imports import services as importing
 from marketplace.listings.imports import tasks as import_tasks
+from marketplace.listings.imports.forms import IgnoreForm
+from marketplace.listings.imports.forms import LinkForm
 from marketplace.shops.views import shop_or_404
 
 bp = Blueprint("imports", __name__, url_prefix="/shops")
@@ -61,7 +64,7 @@ def preview(shop_id: int, item_id: int) -> Any:
     try:
         row = importing.item(shop, item_id)
     except importing.LinkError as exc:
-        flash(str(exc), "error")
+        flash(exc.message, "error")
         return redirect(url_for("imports.show", shop_id=shop.id))
     product_id = request.args.get("product_id", type=int) or row.candidate_id
     product: Product | None = None
@@ -70,7 +73,7 @@ def preview(shop_id: int, item_id: int) -> Any:
         try:
             product = importing.product_to_link(shop, product_id)
         except importing.LinkError as exc:
-            problem = str(exc)
+            problem = exc.message
     rows, free = importing.preview(row, product) if product else ([], [])
     return render_template(
         "listings/import_link.html",
@@ -89,10 +92,12 @@ def preview(shop_id: int, item_id: int) -> Any:
 def link(shop_id: int, item_id: int) -> Response:
     """Link the listing to the chosen product."""
     shop = shop_or_404(shop_id)
-    product_id = request.form.get("product_id", type=int)
+    form = LinkForm()
+    if not form.validate_on_submit():
+        return _refused(shop.id, form)
     return _save_and_return(
         shop.id,
-        lambda: importing.link(shop, item_id, product_id),
+        lambda: importing.link(shop, item_id, form.product_id.data),
         gettext("Linked. The next sync updates this listing instead of creating another."),
     )
 
@@ -102,7 +107,10 @@ def link(shop_id: int, item_id: int) -> Response:
 def ignore(shop_id: int, item_id: int) -> Response:
     """Ignore the listing (``ignored=0`` shows it again)."""
     shop = shop_or_404(shop_id)
-    ignored = request.form.get("ignored", "1") != "0"
+    form = IgnoreForm()
+    if not form.validate_on_submit():
+        return _refused(shop.id, form)
+    ignored = form.hide()
     return _save_and_return(
         shop.id,
         lambda: importing.set_ignored(shop, item_id, ignored),
@@ -112,13 +120,21 @@ def ignore(shop_id: int, item_id: int) -> Response:
     )
 
 
+def _refused(shop_id: int, form: BaseForm) -> Response:
+    """The forms' fields are hidden: their messages are shown at the top of the list."""
+    for errors in form.errors.values():
+        for message in errors:
+            flash(str(message), "error")
+    return redirect(url_for("imports.show", shop_id=shop_id))
+
+
 def _save_and_return(shop_id: int, save: Callable[[], object], done: str) -> Response:
     """Run a change; commit and say so, or roll back and say why; back to the list."""
     try:
         save()
     except importing.LinkError as exc:
         db.session.rollback()
-        flash(str(exc), "error")
+        flash(exc.message, "error")
     else:
         db.session.commit()
         flash(done, "success")

@@ -29,6 +29,7 @@ from marketplace.connectors.errors import Retryable
 from marketplace.extensions import db
 from marketplace.listings.models import Listing
 from marketplace.listings.models import ListingVariant
+from marketplace.listings.sync.errors import SyncInputError
 from marketplace.shops.models import Shop
 
 log = logging.getLogger(__name__)
@@ -131,21 +132,21 @@ def waiting(listing: Listing, now: datetime | None = None) -> Waiting | None:
 def retry(shop: Shop, listing_ids: Iterable[str]) -> list[Listing]:
     """The manager's "retry selected": forget the listings' backoff so the next sync sends them.
 
-    Raises ValueError (with a message for people) when nothing is chosen or any id
+    Raises SyncInputError (with a message for people) when nothing is chosen or any id
     is not one of the shop's listings; then nothing is changed.
     """
     raw = list(listing_ids)
     if not raw:
-        raise ValueError(gettext("Choose at least one listing to send again."))
+        raise SyncInputError(gettext("Choose at least one listing to send again."))
     bad = gettext("Some of the chosen listings are not on this shop. Nothing was changed.")
     if not all(value.isascii() and value.isdigit() and len(value) < 12 for value in raw):
-        raise ValueError(bad)
+        raise SyncInputError(bad)
     ids = {int(value) for value in raw}
     found = db.session.scalars(
         select(Listing).where(Listing.shop_id == shop.id, Listing.id.in_(ids))
     ).all()
     if len(found) != len(ids):
-        raise ValueError(bad)
+        raise SyncInputError(bad)
     for listing in found:
         listing.attempts, listing.retry_at, listing.refused_hash = 0, None, None
         for row in listing.variants:

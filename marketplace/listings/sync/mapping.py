@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Any
 
@@ -16,10 +15,15 @@ from marketplace.connectors.types import CategoryNode
 from marketplace.extensions import db
 from marketplace.extensions import rq
 from marketplace.listings.models import CategoryMapping
+from marketplace.listings.sync.errors import SyncInputError
 from marketplace.shops import services
 from marketplace.shops.models import Shop
 
 CACHE_SECONDS = 6 * 3600  # category trees change rarely; a day-old one is fine
+# The settings' bounds (the settings form checks them): percent, đồng, pieces.
+PRICE_MARKUP_PERCENT = (-50, 200)
+PRICE_MARKUP_FIXED = (-1_000_000, 1_000_000)
+STOCK_BUFFER = (0, 10_000)
 
 
 def _cached(key: str, fetch: Any) -> list[dict[str, Any]]:
@@ -73,18 +77,24 @@ def save_mapping(
     shows the fields to fill); its products are not listed until ``missing`` is empty.
     """
     if db.session.get(Category, category_id) is None:
-        raise ValueError(gettext("Choose one of our categories."))
+        raise SyncInputError(gettext("Choose one of our categories."), ["category_id"])
     if platform_category_id not in {c.platform_id for c in leaf_categories(shop)}:
-        raise ValueError(gettext("Choose a category at the last level of the marketplace's tree."))
+        raise SyncInputError(
+            gettext("Choose a category at the last level of the marketplace's tree."),
+            ["platform_category_id"],
+        )
     specs = attributes(shop, platform_category_id)
     values = {k: v.strip() for k, v in values.items() if v.strip()}
     bad = [
-        a.name
+        a
         for a in specs
         if a.options and a.platform_id in values and values[a.platform_id] not in a.options
     ]
     if bad:
-        raise ValueError(gettext("Choose a listed value for: %(names)s", names=", ".join(bad)))
+        raise SyncInputError(
+            gettext("Choose a listed value for: %(names)s", names=", ".join(a.name for a in bad)),
+            [f"attr-{a.platform_id}" for a in bad],
+        )
     row = mappings(shop).get(category_id) or CategoryMapping(
         shop_id=shop.id, category_id=category_id
     )
@@ -100,17 +110,21 @@ def save_mapping(
     return row
 
 
-def _whole(form: Mapping[str, str], name: str, low: int, high: int) -> int:
-    raw = (form.get(name) or "0").strip().replace(".", "")
-    if not raw.lstrip("-").isdigit() or not low <= int(raw) <= high:
-        raise ValueError(gettext("Enter a number from %(min)s to %(max)s.", min=low, max=high))
-    return int(raw)
+def save_settings(
+    shop: Shop,
+    *,
+    price_markup_percent: int,
+    price_markup_fixed: int,
+    stock_buffer: int,
+    delist_at_zero: bool,
+) -> None:
+    """Price rule (percent and fixed amount), stock buffer, delist at zero.
 
-
-def save_settings(shop: Shop, form: Mapping[str, str]) -> None:
-    """Price rule (percent and fixed amount), stock buffer, delist at zero."""
-    shop.price_markup_percent = _whole(form, "price_markup_percent", -50, 200)
-    shop.price_markup_fixed = _whole(form, "price_markup_fixed", -1_000_000, 1_000_000)
-    shop.stock_buffer = _whole(form, "stock_buffer", 0, 10_000)
-    shop.delist_at_zero = form.get("delist_at_zero") == "y"
+    The settings form keeps the numbers within PRICE_MARKUP_PERCENT, PRICE_MARKUP_FIXED
+    and STOCK_BUFFER.
+    """
+    shop.price_markup_percent = price_markup_percent
+    shop.price_markup_fixed = price_markup_fixed
+    shop.stock_buffer = stock_buffer
+    shop.delist_at_zero = delist_at_zero
     db.session.flush()

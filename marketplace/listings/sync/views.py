@@ -4,7 +4,6 @@ log people act on (a listing's timeline, the drift report, "retry selected")."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint
@@ -26,6 +25,7 @@ from marketplace.catalog.models import Category
 from marketplace.catalog.models import Product
 from marketplace.connectors.errors import ConnectorError
 from marketplace.extensions import db
+from marketplace.listings.models import CategoryMapping
 from marketplace.listings.models import Listing
 from marketplace.listings.models import ListingStatus
 from marketplace.listings.sync import backoff
@@ -35,6 +35,9 @@ from marketplace.listings.sync import log as synclog
 from marketplace.listings.sync import mapping as mapping_service
 from marketplace.listings.sync import plan as planning
 from marketplace.listings.sync import tasks
+from marketplace.listings.sync.errors import SyncInputError
+from marketplace.listings.sync.forms import CategoryMappingForm
+from marketplace.listings.sync.forms import SyncSettingsForm
 from marketplace.listings.sync.models import SyncEvent
 from marketplace.shops.models import Shop
 from marketplace.shops.views import shop_or_404
@@ -46,7 +49,16 @@ bp = Blueprint("sync", __name__, url_prefix="/shops")
 @catalogue_editor_required
 def show(shop_id: int) -> str:
     """Settings, mappings, what a sync would do now, and the recent log."""
-    shop = shop_or_404(shop_id)
+    return _page(shop_or_404(shop_id))[0]
+
+
+def _page(
+    shop: Shop,
+    settings_form: SyncSettingsForm | None = None,
+    failed: CategoryMappingForm | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    """The sync page; a form that was refused is shown with what was typed and why."""
     mappings = mapping_service.mappings(shop)
     try:
         leaves = mapping_service.leaf_categories(shop)
@@ -70,55 +82,85 @@ def show(shop_id: int) -> str:
     categories = [
         c for c in db.session.scalars(select(Category).order_by(Category.position)) if c.id in used
     ]
-    return render_template(
+    forms = _mapping_forms(categories, mappings, failed)
+    page = render_template(
         "listings/sync.html",
         shop=shop,
         plan=planning.make_plan(shop),
         leaves=leaves,
         categories=categories,
         mappings=mappings,
-        values={k: json.loads(m.attributes or "{}") for k, m in mappings.items()},
+        forms=forms,
+        settings_form=settings_form or SyncSettingsForm(formdata=None, obj=shop),
         specs=specs,
         names={p.id: p.name for p in products},
         events=events,
         locale=str(get_locale()),
     )
+    return page, status
+
+
+def _mapping_forms(
+    categories: list[Category],
+    mappings: dict[int, CategoryMapping],
+    failed: CategoryMappingForm | None,
+) -> dict[int, CategoryMappingForm]:
+    """One form per category shown, from what is saved; the refused one as it was sent."""
+    forms = {}
+    for category in categories:
+        saved = mappings.get(category.id)
+        form = CategoryMappingForm(
+            formdata=None,
+            category_id=category.id,
+            platform_category_id=saved.platform_category_id if saved else "",
+        )
+        form.attributes = json.loads(saved.attributes or "{}") if saved else {}
+        forms[category.id] = form
+    if failed is not None:
+        if failed.category_id.data in forms:
+            forms[failed.category_id.data] = failed
+        else:  # not a category on this page: its messages have nowhere else to go
+            for message in failed.messages():
+                flash(message, "error")
+    return forms
 
 
 @bp.post("/<int:shop_id>/sync/settings")
 @catalogue_editor_required
-def settings(shop_id: int) -> Response:
+def settings(shop_id: int) -> Any:
     """Price rule, stock buffer and zero-stock rule."""
     shop = shop_or_404(shop_id)
-    return _save_and_return(shop, lambda: mapping_service.save_settings(shop, request.form))
+    form = SyncSettingsForm()
+    if not form.validate_on_submit():
+        return _page(shop, settings_form=form, status=422)
+    mapping_service.save_settings(shop, **form.settings())
+    db.session.commit()
+    flash(gettext("Saved."), "success")
+    return redirect(url_for("sync.show", shop_id=shop.id))
 
 
 @bp.post("/<int:shop_id>/sync/mapping")
 @catalogue_editor_required
-def save_mapping(shop_id: int) -> Response:
+def save_mapping(shop_id: int) -> Any:
     """Map one of our categories to a leaf category of the platform."""
     shop = shop_or_404(shop_id)
-    return _save_and_return(
-        shop,
-        lambda: mapping_service.save_mapping(
-            shop,
-            request.form.get("category_id", type=int) or 0,
-            request.form.get("platform_category_id", ""),
-            {k[5:]: v for k, v in request.form.items() if k.startswith("attr-") and v.strip()},
-        ),
-    )
-
-
-def _save_and_return(shop: Shop, save: Callable[[], object]) -> Response:
-    """Run a save; commit and say so, or roll back and show why; back to the sync page."""
+    form = CategoryMappingForm()
+    if not form.validate_on_submit():
+        return _page(shop, failed=form, status=422)
     try:
-        save()
-    except (ValueError, ConnectorError) as exc:
+        mapping_service.save_mapping(
+            shop, form.category_id.data or 0, form.platform_category_id.data or "", form.values()
+        )
+    except SyncInputError as exc:
         db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(gettext("Saved."), "success")
+        form.add_error(exc.message, exc.fields)
+        return _page(shop, failed=form, status=422)
+    except ConnectorError as exc:
+        db.session.rollback()
+        flash(gettext("The shop did not answer: %(error)s", error=exc.message), "error")
+        return redirect(url_for("sync.show", shop_id=shop.id))
+    db.session.commit()
+    flash(gettext("Saved."), "success")
     return redirect(url_for("sync.show", shop_id=shop.id))
 
 
@@ -170,9 +212,9 @@ def retry(shop_id: int) -> Any:
     shop = shop_or_404(shop_id)
     try:
         chosen = backoff.retry(shop, request.form.getlist("listing_id"))
-    except ValueError as exc:
+    except SyncInputError as exc:
         db.session.rollback()
-        flash(str(exc), "error")
+        flash(exc.message, "error")
         return _redirect_back(shop)
     record = tasks.enqueue_sync(shop, current_user.id)
     db.session.commit()

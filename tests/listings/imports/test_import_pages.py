@@ -336,6 +336,28 @@ class TestLink:
         assert message in response.get_data(as_text=True)
         assert state(shop) == before
 
+    @pytest.mark.parametrize("value", ["", "abc", "-1", "0", "1.5", "٣", "99999999999", "9" * 5000])
+    def test_a_product_id_that_is_no_id_is_refused_by_the_form(
+        self,
+        client: FlaskClient,
+        auth: AuthActions,
+        manager: Any,
+        world: dict[str, Any],
+        value: str,
+    ) -> None:
+        shop, row = world["shop"], world["partial"]
+        before = state(shop)
+        auth.login_as(manager)
+        response = client.post(
+            f"/shops/{shop.id}/import/{row.id}/link",
+            data={"product_id": value},
+            follow_redirects=True,
+        )
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200
+        assert html.count("Hãy chọn một sản phẩm trong danh mục của bạn.") == 1
+        assert state(shop) == before
+
     def test_a_listing_bound_meanwhile_is_not_linked_twice(self, world: dict[str, Any]) -> None:
         shop, row = world["shop"], world["partial"]
         sync_bound = Listing(
@@ -376,6 +398,38 @@ class TestIgnore:
         assert "Sản phẩm đã trở lại danh sách cần gắn." in html
         assert f'id="item-{row.id}"' in html
         assert planning.make_plan(shop).unlinked == 3
+
+    @pytest.mark.parametrize("value", ["2", "yes", "", "1 OR 1=1"])
+    def test_a_bad_ignored_value_is_refused_and_changes_nothing(
+        self,
+        client: FlaskClient,
+        auth: AuthActions,
+        manager: Any,
+        world: dict[str, Any],
+        value: str,
+    ) -> None:
+        shop, row = world["shop"], world["none"]
+        before = state(shop)
+        auth.login_as(manager)
+        response = client.post(
+            f"/shops/{shop.id}/import/{row.id}/ignore",
+            data={"ignored": value},
+            follow_redirects=True,
+        )
+        html = response.get_data(as_text=True)
+        assert "Lựa chọn không hợp lệ." in html
+        assert "Đã bỏ qua" not in html
+        assert state(shop) == before
+
+    def test_ignoring_a_listing_that_is_gone_says_so(
+        self, client: FlaskClient, auth: AuthActions, manager: Any, world: dict[str, Any]
+    ) -> None:
+        shop = world["shop"]
+        before = state(shop)
+        auth.login_as(manager)
+        response = client.post(f"/shops/{shop.id}/import/999999/ignore", follow_redirects=True)
+        assert "Sản phẩm này không còn trong danh sách cần gắn." in response.get_data(as_text=True)
+        assert state(shop) == before
 
     def test_an_ignored_listing_no_longer_holds_its_product_back(
         self, world: dict[str, Any]

@@ -26,6 +26,7 @@ from marketplace.listings.sync import mapping as mapping_service
 from marketplace.listings.sync import plan as planning
 from marketplace.listings.sync import runner
 from marketplace.listings.sync import tasks
+from marketplace.listings.sync.errors import SyncInputError
 from marketplace.listings.sync.models import SyncEvent
 from marketplace.shops import services
 from marketplace.shops.models import Shop
@@ -368,7 +369,7 @@ class TestMappingAttributes:
             chosen = next((a for a in required if a.options), None)
             if chosen is not None:
                 bad = {chosen.platform_id: "không có"}
-                with pytest.raises(ValueError, match="Hãy chọn một giá trị có trong danh sách"):
+                with pytest.raises(SyncInputError, match="Hãy chọn một giá trị có trong danh sách"):
                     mapping_service.save_mapping(
                         shop, row.category_id, row.platform_category_id, bad
                     )
