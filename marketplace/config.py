@@ -71,6 +71,8 @@ class Config:
     MEDIA_BACKEND = "local"
     # A 12 MP phone photo is 12 M pixels; anything past this is refused before decoding.
     IMAGE_MAX_PIXELS = 40_000_000
+    # Photos one cooperative may upload an hour: one member cannot fill the photo queue.
+    PHOTO_UPLOADS_PER_HOUR = int(_env("PHOTO_UPLOADS_PER_HOUR", "300") or 300)
 
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"

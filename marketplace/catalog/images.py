@@ -23,11 +23,24 @@ from marketplace.platforms import ImageRule
 pillow_heif.register_heif_opener()
 
 ErrorCode = Literal[
-    "empty", "not_an_image", "unsupported_format", "truncated", "too_many_pixels", "too_small"
+    "empty",
+    "not_an_image",
+    "unsupported_format",
+    "truncated",
+    "damaged",
+    "metadata_too_large",
+    "too_many_pixels",
+    "too_many_pixels_for_format",
+    "too_small",
 ]
 Size = tuple[int, int]
 
 MAX_PIXELS = 40_000_000
+# PNG, WebP and GIF are decoded whole (no JPEG draft mode): past this they cost seconds and
+# hundreds of MB a photo, while the largest rendition needs 2048 × 2048 (4.2 MP).
+LOSSLESS_MAX_PIXELS = 16_000_000
+_TOP_LEVEL_BOXES = {b"ftyp", b"meta", b"mdat", b"free", b"skip", b"moov", b"uuid", b"wide"}
+_METADATA_BOMB = ("Decompressed data too large", "Too much memory used in text chunks")
 MIN_QUALITY = 50
 SHRINK_STEP = 0.85
 WHITE = (255, 255, 255)
@@ -87,10 +100,10 @@ def _refused_name(data: bytes) -> str | None:
     return next((name for magic, name in _REFUSED.items() if data.startswith(magic)), None)
 
 
-def _unreadable(data: bytes) -> ImageError:
+def _unreadable(data: bytes, err: BaseException) -> ImageError:
     """The error for bytes that none of the accepted openers recognised."""
     if _looks_accepted(data):
-        return ImageError("truncated", "The image file is incomplete; upload it again.")
+        return _broken(data, err)
     name = _refused_name(data)
     if name:
         msg = f"{name} files are not accepted; use JPEG, PNG, WebP, HEIC or GIF."
@@ -116,18 +129,59 @@ def _identify(data: bytes, max_pixels: int) -> Image.Image:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as err:
         raise _too_many(max_pixels) from err
     except (OSError, SyntaxError, ValueError, EOFError) as err:
-        raise _unreadable(data) from err
+        raise _unreadable(data, err) from err
     if img.size[0] * img.size[1] > max_pixels:
         raise _too_many(max_pixels, img.size)
+    if img.format not in (*_JPEG, "HEIF") and img.size[0] * img.size[1] > LOSSLESS_MAX_PIXELS:
+        msg = f"{img.format} images may have at most {LOSSLESS_MAX_PIXELS:,} pixels."
+        raise ImageError("too_many_pixels_for_format", msg, format=img.format, size=img.size)
     return img
 
 
-def _load(img: Image.Image) -> None:
-    """Decode the pixels (first frame of an animation); a short read means truncation."""
+def _broken(data: bytes, err: BaseException) -> ImageError:
+    """Why a file in an accepted format could not be decoded: a metadata bomb, cut off, or
+    damaged, so the message says what to do instead of always "upload again"."""
+    if any(marker in str(err) for marker in _METADATA_BOMB):
+        return ImageError("metadata_too_large", "The image carries too much embedded metadata.")
+    if _cut_off(data):
+        return ImageError("truncated", "The image file is incomplete; upload it again.")
+    return ImageError("damaged", "The image file is damaged and cannot be read.")
+
+
+def _cut_off(data: bytes) -> bool:
+    """Whether the file stops before its format says it ends."""
+    if data.startswith(b"\x89PNG"):
+        return b"IEND" not in data[-32:]
+    if data.startswith(b"\xff\xd8"):
+        return b"\xff\xd9" not in data[-4096:]
+    if data.startswith(b"GIF8"):
+        return not data.rstrip(b"\x00").endswith(b";")
+    if data[:4] == b"RIFF":
+        return int.from_bytes(data[4:8], "little") + 8 > len(data)
+    return _boxes_overrun(data)
+
+
+def _boxes_overrun(data: bytes) -> bool:
+    """HEIF (ISO BMFF): whether a top-level box runs past the end of the file."""
+    offset = 0
+    while offset + 8 <= len(data):
+        size = int.from_bytes(data[offset : offset + 4], "big")
+        if size == 1 and offset + 16 <= len(data):
+            size = int.from_bytes(data[offset + 8 : offset + 16], "big")
+        if size == 0:  # the box runs to the end of the file
+            return False
+        if size < 8 or data[offset + 4 : offset + 8] not in _TOP_LEVEL_BOXES:
+            return False  # not a box: garbage, not a cut
+        offset += size
+    return offset > len(data) or 0 < len(data) - offset < 8
+
+
+def _load(img: Image.Image, data: bytes) -> None:
+    """Decode the pixels (first frame of an animation)."""
     try:
         img.load()
     except (OSError, SyntaxError, ValueError, EOFError) as err:
-        raise ImageError("truncated", "The image file is incomplete; upload it again.") from err
+        raise _broken(data, err) from err
 
 
 def _orientation(img: Image.Image) -> int:
@@ -150,7 +204,7 @@ def open_image(
     img = _identify(data, max_pixels)
     if draft_size and img.format in _JPEG:
         img.draft("RGB", draft_size)
-    _load(img)
+    _load(img, data)
     return img
 
 
@@ -301,7 +355,7 @@ def _decode_for(data: bytes, longest: int, max_pixels: int) -> tuple[Image.Image
     stored = img.size
     if img.format in _JPEG:
         img.draft("RGB", _draft_box(stored, longest))
-    _load(img)
+    _load(img, data)
     source = _oriented(stored, _orientation(img))
     if img.mode in _RESIZABLE and "transparency" not in img.info:  # fewer pixels from here on
         img = _shrink(img, _fit(stored, longest))

@@ -28,6 +28,7 @@ from marketplace.catalog.models import Rendition
 from marketplace.catalog.storage import ORIGINALS
 from marketplace.catalog.storage import RENDITIONS
 from marketplace.catalog.storage import get_storage
+from marketplace.common.text import short_name
 from marketplace.extensions import db
 
 bp = Blueprint("photos", __name__)
@@ -69,7 +70,7 @@ def upload(product_id: int) -> BaseResponse:
         added = photos.add_photos(product, uploads, variant_id, current_user)
     except photos.PhotoError as error:
         db.session.rollback()
-        prefix = f"{error.filename}: " if error.filename else ""
+        prefix = f"{short_name(error.filename)}: " if error.filename else ""
         flash(prefix + error.message + " " + gettext("Nothing was saved."), "error")
         return _back(product_id)
     for photo in added:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 
 from flask import current_app
@@ -24,6 +25,7 @@ from marketplace.catalog.storage import RENDITIONS
 from marketplace.catalog.storage import content_hash
 from marketplace.catalog.storage import get_storage
 from marketplace.extensions import db
+from marketplace.extensions import rq
 
 log = logging.getLogger(__name__)
 MAX_PHOTOS = 20
@@ -55,7 +57,18 @@ def error_message(code: str) -> str:
             "This kind of file is not accepted. Choose a JPEG, PNG, WebP, HEIC or GIF photo."
         ),
         "truncated": gettext("The photo is incomplete (the upload was cut off). Try again."),
+        "damaged": gettext(
+            "The photo file is damaged and cannot be opened. Take or export the photo again."
+        ),
+        "metadata_too_large": gettext(
+            "The photo carries too much hidden data (text or a colour profile). "
+            "Save it again as JPEG and upload that."
+        ),
         "too_many_pixels": gettext("The photo is far too large in pixels. Choose a smaller one."),
+        "too_many_pixels_for_format": gettext(
+            "PNG, WebP and GIF photos may have at most 16 megapixels. "
+            "Save it as JPEG or make it smaller."
+        ),
         "too_small": gettext("The photo is too small."),
     }
     return messages.get(code, gettext("This photo cannot be used."))
@@ -91,7 +104,30 @@ def add_photos(
             raise PhotoError(upload.filename, gettext("This photo is already on the product."))
         known.add(sha256)
         checked.append((upload, fmt, width, height))
+    _take_upload_allowance(product.cooperative_id, len(checked))
     return [_record(product, variant_id, user, *item) for item in checked]
+
+
+def _take_upload_allowance(cooperative_id: int, count: int) -> None:
+    """Count the photos against the cooperative's hourly allowance, or refuse them all."""
+    limit = current_app.config["PHOTO_UPLOADS_PER_HOUR"]
+    hour = int(time.time() // 3600)
+    key = f"rate:photo-uploads:{cooperative_id}:{hour}"
+    redis = rq.get_queue().connection
+    used = int(redis.incrby(key, count))
+    redis.expire(key, 3600)
+    if used > limit:
+        redis.decrby(key, count)
+        minutes = 60 - int(time.time() % 3600 // 60)
+        raise PhotoError(
+            "",
+            gettext(
+                "Your cooperative has uploaded %(n)d photos this hour, the most allowed. "
+                "Try again in %(minutes)d minutes.",
+                n=limit,
+                minutes=minutes,
+            ),
+        )
 
 
 def _record(

@@ -30,3 +30,12 @@ def search_terms(query: str | None) -> list[str]:
     """Split a search box entry into folded words, dropping characters LIKE treats specially."""
     cleaned = fold(query).replace("%", " ").replace("_", " ").replace("\\", " ")
     return [word for word in cleaned.split(" ") if word][:8]
+
+
+def short_name(name: str, limit: int = 60) -> str:
+    """A file name cut to ``limit`` characters around an ellipsis, keeping its ending
+    (so the extension shows): long names would overflow messages and the flash cookie."""
+    if len(name) <= limit:
+        return name
+    tail = min(15, limit // 3)
+    return name[: limit - tail - 1] + "…" + name[-tail:]

@@ -105,6 +105,23 @@ def png_bomb(width: int, height: int) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + body + _png_chunk(b"IEND", b"")
 
 
+def png_with_metadata_bomb(kind: bytes) -> bytes:
+    """A small, valid PNG carrying one zTXt, iTXt or iCCP chunk that inflates to 50 MB."""
+    inflating = zlib.compress(b"A" * 50_000_000, 9)
+    body = {
+        b"zTXt": b"Comment\x00\x00" + inflating,
+        b"iTXt": b"Comment\x00\x01\x00\x00\x00" + inflating,
+        b"iCCP": b"profile\x00\x00" + inflating,
+    }[kind]
+    png = encode(two_colour(), "PNG")
+    return png[:33] + _png_chunk(kind, body) + png[33:]  # after the signature and IHDR
+
+
+def garbage_heic() -> bytes:
+    """A HEIC file type box followed by bytes that are no HEIF at all."""
+    return b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x07garbage" * 200
+
+
 def sixteen_bit_png(width: int = 256, height: int = 8) -> bytes:
     """Greyscale 16-bit PNG, a left-to-right ramp from 0 to 65535."""
     row = b"".join(struct.pack("<H", x * 65535 // (width - 1)) for x in range(width))

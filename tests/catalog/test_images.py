@@ -101,6 +101,21 @@ class TestOpenImage:
     def test_refused(self, data: bytes, code: str) -> None:
         assert code_of(lambda: images.open_image(data)) == code
 
+    @pytest.mark.parametrize("kind", [b"zTXt", b"iTXt", b"iCCP"], ids=["ztxt", "itxt", "iccp"])
+    def test_a_png_metadata_bomb_is_named_as_such(self, kind: bytes) -> None:
+        data = corpus.png_with_metadata_bomb(kind)
+        assert code_of(lambda: images.open_image(data)) == "metadata_too_large"
+
+    @needs_heif
+    def test_a_garbage_heic_is_damaged_not_cut_off(self) -> None:
+        assert code_of(lambda: images.open_image(corpus.garbage_heic())) == "damaged"
+
+    def test_a_lossless_image_past_the_decode_budget_is_refused_from_its_header(
+        self, no_decoding: None
+    ) -> None:
+        data = corpus.png_bomb(5_000, 4_000)  # 20 MP: under the limit, over the PNG budget
+        assert code_of(lambda: images.open_image(data)) == "too_many_pixels_for_format"
+
     @needs_heif
     def test_truncated_heic(self) -> None:
         assert code_of(lambda: images.open_image(corpus.truncated(corpus.heic()))) == "truncated"

@@ -139,8 +139,23 @@ class TestUpload:
             (lambda: image_corpus.png_bomb(30_000, 30_000), "quá lớn"),
             (lambda: image_corpus.SVG.data, "không được chấp nhận"),
             (image_corpus.pdf, "không được chấp nhận"),
+            (lambda: image_corpus.png_with_metadata_bomb(b"zTXt"), "quá nhiều dữ liệu ẩn"),
+            (lambda: image_corpus.png_with_metadata_bomb(b"iCCP"), "quá nhiều dữ liệu ẩn"),
+            (image_corpus.garbage_heic, "bị hỏng"),
+            (lambda: image_corpus.png_bomb(5_000, 4_000), "tối đa 16 megapixel"),
         ],
-        ids=["empty", "text-named-jpg", "truncated", "bomb", "svg", "pdf"],
+        ids=[
+            "empty",
+            "text-named-jpg",
+            "truncated",
+            "bomb",
+            "svg",
+            "pdf",
+            "ztxt-bomb",
+            "iccp-bomb",
+            "garbage-heic",
+            "20mp-png",
+        ],
     )
     def test_bad_files_refused_with_reason(
         self,
@@ -179,6 +194,53 @@ class TestUpload:
         assert response.status_code == 413
         assert "Tệp quá lớn" in response.get_data(as_text=True)
         assert (count(Photo), stored_files(app)) == (0, [])
+
+    def test_a_very_long_file_name_is_shortened_in_the_message(
+        self, app: Any, client: Any, auth: Any, manager: Any, product: Any, media_root: Path
+    ) -> None:
+        auth.login_as(manager)
+        name = "ảnh-" + "x" * 6_000 + ".jpg"
+        response = upload(client, product, (b"hello", name))
+        html = response.get_data(as_text=True)
+        assert "không phải là ảnh" in html  # the message reached the page
+        assert "…" in html
+        assert "xxxx.jpg" in html
+        assert name not in html
+        assert (count(Photo), stored_files(app)) == (0, [])
+
+    def test_a_cooperative_past_its_hourly_allowance_is_refused_whole(
+        self,
+        app: Any,
+        client: Any,
+        auth: Any,
+        manager: Any,
+        product: Any,
+        media_root: Path,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        monkeypatch.setitem(app.config, "PHOTO_UPLOADS_PER_HOUR", 3)
+        auth.login_as(manager)
+        upload(
+            client,
+            product,
+            (jpeg(colour=(10, 90, 90)), "1.jpg"),
+            (jpeg(colour=(50, 90, 90)), "2.jpg"),
+        )
+        assert count(Photo) == 2
+        response = upload(
+            client,
+            product,
+            (jpeg(colour=(90, 90, 90)), "3.jpg"),
+            (jpeg(colour=(130, 90, 90)), "4.jpg"),
+        )
+        html = response.get_data(as_text=True)
+        assert "đã tải lên 3 ảnh trong giờ này" in html
+        assert "Không có gì được lưu." in html
+        assert count(Photo) == 2
+        assert "Đã thêm ảnh" in upload(
+            client, product, (jpeg(colour=(170, 90, 90)), "5.jpg")
+        ).get_data(as_text=True)
+        assert count(Photo) == 3
 
     def test_same_photo_twice_is_refused(
         self, client: Any, auth: Any, manager: Any, product: Any, media_root: Path
