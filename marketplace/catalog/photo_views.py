@@ -28,6 +28,7 @@ from marketplace.catalog.models import Rendition
 from marketplace.catalog.storage import ORIGINALS
 from marketplace.catalog.storage import RENDITIONS
 from marketplace.catalog.storage import get_storage
+from marketplace.common.forms import whole_arg
 from marketplace.common.text import short_name
 from marketplace.extensions import db
 
@@ -65,7 +66,7 @@ def upload(product_id: int) -> BaseResponse:
         for f in request.files.getlist("photos")
         if f and (f.filename or f.content_length)
     ]
-    variant_id = request.form.get("variant_id", type=int) or None
+    variant_id = whole_arg(request.form, "variant_id") or None
     try:
         added = photos.add_photos(product, uploads, variant_id, current_user)
     except photos.PhotoError as error:

@@ -39,6 +39,7 @@ from marketplace.catalog.models import AreaKind
 from marketplace.catalog.models import Category
 from marketplace.catalog.models import Product
 from marketplace.common.forms import choices
+from marketplace.common.forms import whole_arg
 from marketplace.extensions import db
 
 bp = Blueprint("catalog", __name__, url_prefix="/products")
@@ -90,8 +91,7 @@ def _attach_error(form: ProductForm, error: CatalogError) -> None:
 
 def _bounded_arg(name: str) -> int | None:
     """A whole-number query argument within the database's integer range, else None."""
-    value = request.args.get(name, type=int)
-    return value if value is not None and 0 <= value < 2**31 else None
+    return whole_arg(request.args, name)
 
 
 @bp.get("/")
@@ -257,7 +257,7 @@ def export() -> Any:
 @login_required
 def switch_cooperative() -> Response:
     """Work on another of the user's cooperatives."""
-    wanted = request.form.get("cooperative_id", type=int)
+    wanted = whole_arg(request.form, "cooperative_id")
     if wanted not in {c.id for c in allowed_cooperatives()}:
         flash(gettext("You are not a member of that cooperative."), "error")
     else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from flask_babel import gettext
@@ -96,7 +97,7 @@ class WholeNumberField(IntegerField):
         text = str(valuelist[0]).strip().replace(" ", "")
         if _GROUPED.fullmatch(text):
             text = text.replace(".", "")
-        if not re.fullmatch(r"-?\d{1,12}", text):
+        if not re.fullmatch(r"-?\d{1,12}", text, re.ASCII):
             self.data = None
             raise ValueError(gettext("Enter a whole number."))
         self.data = int(text)
@@ -120,6 +121,16 @@ class ChosenIdField(IntegerField):
     def pre_validate(self, form: Any) -> None:
         if self.data is None:
             raise StopValidation(str(self.message))
+
+
+def whole_arg(values: Mapping[str, str], name: str) -> int | None:
+    """A whole number from the query or form within the database's integer range, else None:
+    a request's 2**63 must not reach a query (PostgreSQL and SQLite refuse it with a 500)."""
+    text = str(values.get(name, "")).strip()
+    if not (text.isascii() and text.isdigit() and len(text) <= 10):
+        return None
+    value = int(text)
+    return value if value < 2**31 else None
 
 
 def choices(pairs: Any) -> list[SelectChoice]:

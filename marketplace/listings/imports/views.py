@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response
 from marketplace.catalog.guards import catalogue_editor_required
 from marketplace.catalog.models import Product
 from marketplace.common.forms import BaseForm
+from marketplace.common.forms import whole_arg
 from marketplace.extensions import db
 from marketplace.listings.imports import services as importing
 from marketplace.listings.imports import tasks as import_tasks
@@ -66,7 +67,7 @@ def preview(shop_id: int, item_id: int) -> Any:
     except importing.LinkError as exc:
         flash(exc.message, "error")
         return redirect(url_for("imports.show", shop_id=shop.id))
-    product_id = request.args.get("product_id", type=int) or row.candidate_id
+    product_id = whole_arg(request.args, "product_id") or row.candidate_id
     product: Product | None = None
     problem = None
     if product_id:

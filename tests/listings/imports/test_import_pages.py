@@ -249,6 +249,21 @@ class TestImportPage:
         assert "Chưa gắn với phân loại nào" in html  # 2 variants there, 1 here: no guess
         assert "Gắn với Cà phê Arabica" in html
 
+    @pytest.mark.parametrize("value", [str(2**63), str(2**31), "-1", "²", "abc"])
+    def test_preview_with_a_product_id_that_is_no_id_falls_back_to_the_candidate(
+        self,
+        client: FlaskClient,
+        auth: AuthActions,
+        manager: Any,
+        world: dict[str, Any],
+        value: str,
+    ) -> None:
+        auth.login_as(manager)
+        shop, row = world["shop"], world["partial"]
+        response = client.get(f"/shops/{shop.id}/import/{row.id}?product_id={value}")
+        assert response.status_code == 200
+        assert "Gắn với Chè Shan Tuyết" in response.get_data(as_text=True)
+
 
 class TestLink:
     def test_link_binds_and_the_row_goes(
@@ -336,7 +351,9 @@ class TestLink:
         assert message in response.get_data(as_text=True)
         assert state(shop) == before
 
-    @pytest.mark.parametrize("value", ["", "abc", "-1", "0", "1.5", "٣", "99999999999", "9" * 5000])
+    @pytest.mark.parametrize(
+        "value", ["", "abc", "-1", "0", "1.5", "٣", "²", "99999999999", str(2**63), "9" * 5000]
+    )
     def test_a_product_id_that_is_no_id_is_refused_by_the_form(
         self,
         client: FlaskClient,

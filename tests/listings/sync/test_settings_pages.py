@@ -115,6 +115,9 @@ class TestRules:
             ("stock_buffer", "10001", "Nhập một số từ 0 đến 10000."),
             ("stock_buffer", "mười", "Nhập một số nguyên."),
             ("price_markup_percent", "1,5", "Nhập một số nguyên."),
+            ("price_markup_percent", "²", "Nhập một số nguyên."),
+            ("price_markup_percent", "٣", "Nhập một số nguyên."),
+            ("stock_buffer", str(2**63), "Nhập một số nguyên."),
             ("price_markup_fixed", "9" * 20, "Nhập một số nguyên."),
         ],
     )
@@ -260,7 +263,9 @@ class TestCategoryMapping:
         assert f'<div id="{error_id}"><p class="error">{message}</p></div>' in text(response)
         assert mapping_rows() == []
 
-    @pytest.mark.parametrize("value", ["", "abc", "0", "999999", "99999999999"])
+    @pytest.mark.parametrize(
+        "value", ["", "abc", "0", "999999", "99999999999", str(2**63), "²", "٣"]
+    )
     def test_a_category_that_is_not_ours_is_refused(
         self, client: Any, shop: Shop, category: Category, value: str
     ) -> None:
