@@ -14,6 +14,7 @@ from flask_login import current_user
 from flask_login import login_required
 from sqlalchemy import select
 
+from marketplace.auth.models import MembershipRole
 from marketplace.catalog.models import Cooperative
 from marketplace.extensions import db
 
@@ -49,6 +50,33 @@ def catalogue_editor_required(view: F) -> F:
     @login_required
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         current_cooperative()
+        return view(*args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]
+
+
+def can_manage_shops() -> bool:
+    """Whether the user runs the chosen cooperative's shops: its managers, and admins.
+
+    Staff edit products and photos and record sales; connecting shops, price rules,
+    syncs and imports are the manager's (docs/security.md)."""
+    user: Any = current_user
+    if user.is_admin:
+        return True
+    if not allowed_cooperatives():  # an official, or a member of no cooperative now
+        return False
+    membership = user.membership_for(current_cooperative().id)
+    return membership is not None and membership.role == MembershipRole.MANAGER
+
+
+def shop_manager_required(view: F) -> F:
+    """Only the cooperative's managers (and admins) reach the shop, sync and import pages."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not can_manage_shops():
+            abort(403)
         return view(*args, **kwargs)
 
     return wrapped  # type: ignore[return-value]

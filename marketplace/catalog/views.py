@@ -32,6 +32,7 @@ from marketplace.catalog.errors import ConflictError
 from marketplace.catalog.forms import MAX_VARIANTS
 from marketplace.catalog.forms import ProductForm
 from marketplace.catalog.guards import allowed_cooperatives
+from marketplace.catalog.guards import can_manage_shops
 from marketplace.catalog.guards import catalogue_editor_required
 from marketplace.catalog.guards import current_cooperative
 from marketplace.catalog.models import Area
@@ -47,7 +48,7 @@ bp = Blueprint("catalog", __name__, url_prefix="/products")
 
 @bp.app_context_processor
 def _labels() -> dict[str, Any]:
-    return {"labels": labels}
+    return {"labels": labels, "can_manage_shops": can_manage_shops}
 
 
 def _product_or_404(product_id: int) -> Product:

@@ -16,8 +16,8 @@ from flask_babel import gettext
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from marketplace.catalog.guards import catalogue_editor_required
 from marketplace.catalog.guards import current_cooperative
+from marketplace.catalog.guards import shop_manager_required
 from marketplace.connectors.errors import ConnectorError
 from marketplace.extensions import db
 from marketplace.shops import services
@@ -36,7 +36,7 @@ def shop_or_404(shop_id: int) -> Shop:
 
 
 @bp.get("/")
-@catalogue_editor_required
+@shop_manager_required
 def index() -> str:
     """The cooperative's shops and their health."""
     shops = db.session.scalars(
@@ -51,7 +51,7 @@ def index() -> str:
 
 
 @bp.post("/connect/<platform>")
-@catalogue_editor_required
+@shop_manager_required
 def connect(platform: str) -> Response:
     """Send the manager to the platform's consent page."""
     if platform not in dict(services.connectable_platforms()):
@@ -67,7 +67,7 @@ def connect(platform: str) -> Response:
 
 
 @bp.get("/callback/<platform>")
-@catalogue_editor_required
+@shop_manager_required
 def callback(platform: str) -> Response:
     """The platform sends the manager back here with a single-use code."""
     expected = session.pop(_STATE_KEY, None) or {}
@@ -96,7 +96,7 @@ def callback(platform: str) -> Response:
 
 
 @bp.post("/<int:shop_id>/check")
-@catalogue_editor_required
+@shop_manager_required
 def check(shop_id: int) -> Response:
     """Call the platform once and record the outcome."""
     shop = shop_or_404(shop_id)
@@ -110,7 +110,7 @@ def check(shop_id: int) -> Response:
 
 
 @bp.post("/<int:shop_id>/disconnect")
-@catalogue_editor_required
+@shop_manager_required
 def disconnect(shop_id: int) -> Response:
     """Forget the shop's tokens."""
     services.disconnect(shop_or_404(shop_id))

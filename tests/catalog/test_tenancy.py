@@ -153,3 +153,46 @@ class TestAdminPages:
     def test_manager_is_refused(self, client: Any, auth: Any, manager: Any, url: str) -> None:
         auth.login_as(manager)
         assert client.get(url).status_code == 403
+
+
+def _shop_routes(app: Any) -> list[tuple[str, str]]:
+    """Every (method, url) of the shop, sync and import pages, ids filled with 1."""
+    routes = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.split(".")[0] not in {"shops", "sync", "imports"}:
+            continue
+        url = rule.rule
+        for arg in rule.arguments:
+            url = url.replace(f"<int:{arg}>", "1").replace(f"<{arg}>", "lazada")
+        routes += [(m, url) for m in sorted(rule.methods - {"HEAD", "OPTIONS"})]
+    return routes
+
+
+class TestRoles:
+    """Staff edit products and photos and record sales; the shops are the manager's."""
+
+    def test_staff_are_refused_every_shop_sync_and_import_page(
+        self, app: Any, client: Any, auth: Any, cooperative: Any
+    ) -> None:
+        staff = factories.member(cooperative, role="staff")
+        routes = _shop_routes(app)
+        assert len(routes) > 15, routes  # the sweep found the pages
+        auth.login_as(staff)
+        refused = {(m, u): client.open(u, method=m).status_code for m, u in routes}
+        assert set(refused.values()) == {403}, refused
+        assert db.session.scalar(select(func.count()).select_from(JobRecord)) == 0
+
+    def test_staff_still_edit_the_catalogue_but_see_no_shops_link(
+        self, client: Any, auth: Any, cooperative: Any, victim: Any
+    ) -> None:
+        staff = factories.member(cooperative, role="staff")
+        auth.login_as(staff)
+        page = client.get(f"/products/{victim.id}/edit")
+        assert page.status_code == 200
+        assert 'href="/shops/"' not in client.get("/products/").get_data(as_text=True)
+
+    def test_a_manager_reaches_the_shops(self, client: Any, auth: Any, manager: Any) -> None:
+        auth.login_as(manager)
+        page = client.get("/shops/")
+        assert page.status_code == 200
+        assert 'href="/shops/"' in page.get_data(as_text=True)

@@ -15,7 +15,7 @@ from flask_babel import gettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from marketplace.catalog.guards import catalogue_editor_required
+from marketplace.catalog.guards import shop_manager_required
 from marketplace.catalog.models import Product
 from marketplace.common.forms import BaseForm
 from marketplace.common.forms import whole_arg
@@ -30,7 +30,7 @@ bp = Blueprint("imports", __name__, url_prefix="/shops")
 
 
 @bp.get("/<int:shop_id>/import")
-@catalogue_editor_required
+@shop_manager_required
 def show(shop_id: int) -> str:
     """The listings waiting to be linked (or the ignored ones), with what they nearly match."""
     shop = shop_or_404(shop_id)
@@ -46,7 +46,7 @@ def show(shop_id: int) -> str:
 
 
 @bp.post("/<int:shop_id>/import")
-@catalogue_editor_required
+@shop_manager_required
 def start(shop_id: int) -> Any:
     """Start (or join) the job that reads the shop's listings."""
     shop = shop_or_404(shop_id)
@@ -58,7 +58,7 @@ def start(shop_id: int) -> Any:
 
 
 @bp.get("/<int:shop_id>/import/<int:item_id>")
-@catalogue_editor_required
+@shop_manager_required
 def preview(shop_id: int, item_id: int) -> Any:
     """What linking the listing to the chosen product would do, variant by variant."""
     shop = shop_or_404(shop_id)
@@ -89,7 +89,7 @@ def preview(shop_id: int, item_id: int) -> Any:
 
 
 @bp.post("/<int:shop_id>/import/<int:item_id>/link")
-@catalogue_editor_required
+@shop_manager_required
 def link(shop_id: int, item_id: int) -> Response:
     """Link the listing to the chosen product."""
     shop = shop_or_404(shop_id)
@@ -104,7 +104,7 @@ def link(shop_id: int, item_id: int) -> Response:
 
 
 @bp.post("/<int:shop_id>/import/<int:item_id>/ignore")
-@catalogue_editor_required
+@shop_manager_required
 def ignore(shop_id: int, item_id: int) -> Response:
     """Ignore the listing (``ignored=0`` shows it again)."""
     shop = shop_or_404(shop_id)

@@ -20,7 +20,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from marketplace.catalog.guards import catalogue_editor_required
+from marketplace.catalog.guards import shop_manager_required
 from marketplace.catalog.models import Category
 from marketplace.catalog.models import Product
 from marketplace.connectors.errors import ConnectorError
@@ -46,7 +46,7 @@ bp = Blueprint("sync", __name__, url_prefix="/shops")
 
 
 @bp.get("/<int:shop_id>/sync")
-@catalogue_editor_required
+@shop_manager_required
 def show(shop_id: int) -> str:
     """Settings, mappings, what a sync would do now, and the recent log."""
     return _page(shop_or_404(shop_id))[0]
@@ -126,7 +126,7 @@ def _mapping_forms(
 
 
 @bp.post("/<int:shop_id>/sync/settings")
-@catalogue_editor_required
+@shop_manager_required
 def settings(shop_id: int) -> Any:
     """Price rule, stock buffer and zero-stock rule."""
     shop = shop_or_404(shop_id)
@@ -140,7 +140,7 @@ def settings(shop_id: int) -> Any:
 
 
 @bp.post("/<int:shop_id>/sync/mapping")
-@catalogue_editor_required
+@shop_manager_required
 def save_mapping(shop_id: int) -> Any:
     """Map one of our categories to a leaf category of the platform."""
     shop = shop_or_404(shop_id)
@@ -165,7 +165,7 @@ def save_mapping(shop_id: int) -> Any:
 
 
 @bp.post("/<int:shop_id>/sync")
-@catalogue_editor_required
+@shop_manager_required
 def apply(shop_id: int) -> Any:
     """Start (or join) the shop's sync job."""
     shop = shop_or_404(shop_id)
@@ -182,7 +182,7 @@ def _listing_or_404(shop: Shop, listing_id: int) -> Listing:
 
 
 @bp.get("/<int:shop_id>/listings/<int:listing_id>")
-@catalogue_editor_required
+@shop_manager_required
 def timeline(shop_id: int, listing_id: int) -> str:
     """One listing: its state, its drift, and every write with what went and what came back."""
     shop = shop_or_404(shop_id)
@@ -197,7 +197,7 @@ def timeline(shop_id: int, listing_id: int) -> str:
 
 
 @bp.get("/<int:shop_id>/drift")
-@catalogue_editor_required
+@shop_manager_required
 def drift_report(shop_id: int) -> str:
     """Variants whose price or stock on the platform is not what we wrote."""
     shop = shop_or_404(shop_id)
@@ -206,7 +206,7 @@ def drift_report(shop_id: int) -> str:
 
 
 @bp.post("/<int:shop_id>/retry")
-@catalogue_editor_required
+@shop_manager_required
 def retry(shop_id: int) -> Any:
     """Forget the chosen listings' backoff and start the shop's sync."""
     shop = shop_or_404(shop_id)
