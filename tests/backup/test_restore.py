@@ -9,12 +9,14 @@ import stat
 import tarfile
 from pathlib import Path
 
+import flask_migrate
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 
 from marketplace.backup import database
 from marketplace.backup.archive import BackupError
+from marketplace.backup.service import migration_heads
 from marketplace.extensions import db
 from tests.backup.conftest import EmptyInstance
 from tests.backup.conftest import Source
@@ -255,3 +257,45 @@ def test_a_missing_pg_dump_is_said_plainly(monkeypatch: pytest.MonkeyPatch) -> N
     url = sa.make_url("postgresql+psycopg://postgres@127.0.0.1/x")
     with pytest.raises(BackupError, match="pg_dump is not installed: install the PostgreSQL"):
         database._pg_run("pg_dump", [], url)
+
+
+def test_a_backup_of_an_older_schema_asks_for_db_upgrade(
+    empty_instance: EmptyInstance, tmp_path: Path
+) -> None:
+    old = empty_instance("old")
+    with old.app_context():
+        script, heads = migration_heads()
+        previous = script.get_revision(next(iter(heads))).down_revision
+        assert isinstance(previous, str)
+        flask_migrate.upgrade(revision=previous)
+        db.engine.dispose()
+    path = tmp_path / "old.tar.gz"
+    assert cli(old, "backup", "--output", str(path)).exit_code == 0
+    target = empty_instance("new")
+    result = cli(target, "restore", str(path))
+    assert result.exit_code == 0, result.output
+    assert f"The database is at revision {previous}" in result.output
+    assert "run `flask --app wsgi db upgrade` before starting the app" in result.output
+    with target.app_context():
+        flask_migrate.upgrade()
+        assert database.revision(db.engine) in heads
+        db.engine.dispose()
+
+
+def test_a_backup_from_a_newer_release_is_refused(
+    archive: Path, empty_instance: EmptyInstance, tmp_path: Path
+) -> None:
+    def newer(name: str, data: bytes) -> bytes:
+        if name != "manifest.json":
+            return data
+        manifest = json.loads(data)
+        manifest["alembic_revision"], manifest["app_version"] = "f00dfeedbeef", "9.0.0"
+        return json.dumps(manifest).encode()
+
+    bad = tmp_path / "newer.tar.gz"
+    rewrite(archive, bad, newer)
+    target = empty_instance()
+    result = cli(target, "restore", str(bad))
+    assert result.exit_code == 1
+    assert "f00dfeedbeef is unknown to this release (made by version 9.0.0" in result.output
+    assert tables(target) == []
