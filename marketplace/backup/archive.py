@@ -24,6 +24,7 @@ import json
 import os
 import tarfile
 import time
+import zlib
 from collections.abc import Iterator
 from dataclasses import asdict
 from dataclasses import dataclass
@@ -181,7 +182,7 @@ def unpack(archive: Path, staging: Path) -> Manifest:
             seen = _unpack_members(tar, staging)
     except KeyError:
         raise BackupError(f"{archive} has no {MANIFEST}: not a backup of this app.") from None
-    except (tarfile.TarError, OSError, EOFError) as error:
+    except (tarfile.TarError, OSError, EOFError, zlib.error) as error:
         raise BackupError(f"{archive} is not a readable backup archive: {error}.") from None
     expected = {entry.path: entry for entry in manifest.files}
     missing = sorted(set(expected) - set(seen))

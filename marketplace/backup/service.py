@@ -230,15 +230,20 @@ def _restore_keys(keys: Path, instance: Path) -> list[str]:
 
 
 def undecryptable_secrets() -> int:
-    """How many stored encrypted values (tokens, app secrets) the configured keys cannot read."""
+    """How many stored encrypted values (tokens, app secrets) the configured keys cannot read.
+
+    Columns the restored schema does not have yet (an older backup) are left out.
+    """
     failures = 0
     with db.engine.connect() as conn:
-        tables = set(sa.inspect(conn).get_table_names())
+        inspector = sa.inspect(conn)
+        tables = set(inspector.get_table_names())
         for table in db.metadata.sorted_tables:
             if table.name not in tables:
                 continue
+            present = {column["name"] for column in inspector.get_columns(table.name)}
             for column in table.columns:
-                if not isinstance(column.type, crypto.EncryptedText):
+                if column.name not in present or not isinstance(column.type, crypto.EncryptedText):
                     continue
                 raw = sa.text(f"SELECT {column.name} FROM {table.name}")  # noqa: S608 - model names
                 for value in conn.scalars(raw):

@@ -206,13 +206,25 @@ def test_an_archive_with_a_file_not_in_its_manifest_is_refused(
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [(None, "does not exist"), (b"not a backup at all", "is not a readable backup archive")],
+    [
+        (None, "does not exist"),
+        (b"not a backup at all", "is not a readable backup archive"),
+        (0.5, "is not a readable backup archive"),
+    ],
+    ids=["missing", "foreign", "truncated"],
 )
-def test_a_missing_or_foreign_file_is_refused(
-    empty_instance: EmptyInstance, tmp_path: Path, content: bytes | None, message: str
+def test_a_missing_foreign_or_truncated_file_is_refused(
+    archive: Path,
+    empty_instance: EmptyInstance,
+    tmp_path: Path,
+    content: bytes | float | None,
+    message: str,
 ) -> None:
     path = tmp_path / "backup.tar.gz"
-    if content is not None:
+    if isinstance(content, float):  # the first part of a real archive, as a cut copy leaves
+        data = archive.read_bytes()
+        path.write_bytes(data[: int(len(data) * content)])
+    elif content is not None:
         path.write_bytes(content)
     target = empty_instance()
     result = cli(target, "restore", str(path))
