@@ -1,6 +1,8 @@
-"""Flask CLI commands: demo data, reference data, first admin."""
+"""Flask CLI commands: demo data, reference data, first admin, backups."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 from flask import Flask
@@ -119,10 +121,99 @@ def rotate_keys_command() -> None:
     click.echo(f"{count} records re-encrypted with the newest key.")
 
 
+@click.command("backup")
+@with_appcontext
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Archive to write (default: instance/backups/marketplace-<UTC time>.tar.gz).",
+)
+@click.option(
+    "--with-keys",
+    is_flag=True,
+    help="Also store SECRET_KEY and ENCRYPTION_KEYS (keep such an archive encrypted).",
+)
+def backup_command(output: Path | None, with_keys: bool) -> None:
+    """Write the database, media and exports into one archive, while the app runs."""
+    from marketplace.backup.archive import BackupError
+    from marketplace.backup.service import create_backup
+
+    try:
+        result = create_backup(output, with_keys)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    manifest, counts = result.manifest, result.counts
+    click.echo(
+        f"Backup written to {result.path} ({result.path.stat().st_size:,} bytes, mode 600): "
+        f"{manifest.database} database at revision {manifest.alembic_revision} "
+        f"({counts['database_bytes']:,} bytes), {counts['media']} media files, "
+        f"{counts['exports']} exports."
+    )
+    if with_keys:
+        click.echo(
+            "It holds SECRET_KEY and ENCRYPTION_KEYS: anyone with this file can read the "
+            "shops' tokens. Encrypt it before it leaves this machine."
+        )
+    else:
+        click.echo(
+            "Warning: the encryption keys are NOT in this backup. The shops' tokens and app "
+            "secrets in it are encrypted with ENCRYPTION_KEYS; keep those keys elsewhere "
+            "(or use --with-keys), or every shop must be connected again after a restore.",
+            err=True,
+        )
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("archive", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite a database or media folder with data.")
+def restore_command(archive: Path, force: bool) -> None:
+    """Put a `flask backup` archive into this instance's empty database and media folder."""
+    from marketplace.backup.archive import BackupError
+    from marketplace.backup.service import restore_backup
+
+    try:
+        result = restore_backup(archive, force)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    manifest, counts = result.manifest, result.counts
+    click.echo(
+        f"Restored the backup of {manifest.created_at} (version {manifest.app_version}): "
+        f"{manifest.database} database ({counts['database_bytes']:,} bytes), "
+        f"{counts['media']} media files, {counts['exports']} exports"
+        + (", the secret key and encryption keys." if manifest.with_keys else ".")
+    )
+    for warning in result.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    if result.undecryptable:
+        click.echo(
+            f"Warning: {result.undecryptable} stored tokens or secrets cannot be decrypted "
+            "with this instance's ENCRYPTION_KEYS. Configure the keys the backup was taken "
+            "with (or restore a backup made with --with-keys); otherwise connect the shops "
+            "and re-enter the platform app secrets again.",
+            err=True,
+        )
+    if result.upgrade_needed:
+        click.echo(
+            f"The database is at revision {manifest.alembic_revision}, this release at "
+            f"{result.head}: run `flask --app wsgi db upgrade` before starting the app."
+        )
+    else:
+        click.echo(f"The schema is at this release's revision ({result.head}).")
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
     from marketplace.connectors.cli import connectors
 
-    commands = (seed_demo_command, seed_reference_command, create_admin_command, media, keys)
+    commands = (
+        seed_demo_command,
+        seed_reference_command,
+        create_admin_command,
+        media,
+        keys,
+        backup_command,
+        restore_command,
+    )
     for command in (*commands, connectors):
         app.cli.add_command(command)
