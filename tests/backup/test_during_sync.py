@@ -4,7 +4,6 @@ the catalogue, the photos, the shops and the ledger intact, and the sync goes on
 from __future__ import annotations
 
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +30,6 @@ from tests.backup.conftest import cli
 from tests.backup.conftest import state
 
 pytestmark = pytest.mark.worker
-LATENCY = 0.15  # per platform call, so the sync is still running when the backup is done
 
 
 def live_listings(app: Flask) -> int:
@@ -87,9 +85,11 @@ def test_a_backup_taken_during_a_sync_restores_intact(
     original = HttpClient._send
     creates: list[str] = []
     created = threading.Event()  # two products are on the platform, the rest to come
+    backed_up = threading.Event()  # the third create waits for it: the sync is mid-way
 
-    def slow(self: HttpClient, request: Any) -> Any:
-        time.sleep(LATENCY)
+    def paused(self: HttpClient, request: Any) -> Any:
+        if "product/create" in request.url and len(creates) == 2:
+            backed_up.wait(120)
         response = original(self, request)
         if "product/create" in request.url:
             creates.append(request.url)
@@ -97,7 +97,7 @@ def test_a_backup_taken_during_a_sync_restores_intact(
                 created.set()
         return response
 
-    monkeypatch.setattr(HttpClient, "_send", slow)
+    monkeypatch.setattr(HttpClient, "_send", paused)
     before = state(source.app)
     errors: list[BaseException] = []
     thread = threading.Thread(target=sync, args=(source.app, source.shop_id, errors))
@@ -112,6 +112,7 @@ def test_a_backup_taken_during_a_sync_restores_intact(
         assert result.exit_code == 0, result.output
         assert thread.is_alive(), "the sync ended before the backup: not a backup during a sync"
     finally:
+        backed_up.set()
         thread.join(timeout=120)
     assert not thread.is_alive()
     assert errors == []
