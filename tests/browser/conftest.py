@@ -67,8 +67,11 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, redis_base_url: str) -
     # The demo's app registrations point at the sandboxes: usable only while they are on.
     env |= {"DATABASE_URL": db_url, "REDIS_URL": redis_url, "MARKETPLACE_SANDBOX": "1"}
     env["ENCRYPTION_KEYS"] = app.config["ENCRYPTION_KEYS"]
-    queues = ["sales", "default", "media", "sync"]
-    with processes.running_worker(queues, env, instance / "worker.log"):
+    # Two workers as `make run` starts them: a long sync never holds up a photo's renditions.
+    with (
+        processes.running_worker(["sales", "default", "media"], env, instance / "worker.log"),
+        processes.running_worker(["sync"], env, instance / "sync-worker.log"),
+    ):
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         try:
