@@ -75,6 +75,7 @@ def db_session(request: pytest.FixtureRequest) -> Iterator[Any]:
         yield None
         return
     app: Flask = request.getfixturevalue("app")
+    _forget_rate_counters(app)
     with app.app_context():
         connection = db.engine.connect()
         transaction = connection.begin()
@@ -92,6 +93,14 @@ def db_session(request: pytest.FixtureRequest) -> Iterator[Any]:
             db.session = original
             transaction.rollback()
             connection.close()
+
+
+def _forget_rate_counters(app: Flask) -> None:
+    """Allowances are counted in Redis per cooperative id; rolled-back ids come back, counts must not."""
+    connection = redis.Redis.from_url(app.config["REDIS_URL"])
+    stale = list(connection.scan_iter("rate:*"))
+    if stale:
+        connection.delete(*stale)
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -219,6 +220,8 @@ class TestUpload:
         monkeypatch: pytest.MonkeyPatch,
     ) -> None:
         monkeypatch.setitem(app.config, "PHOTO_UPLOADS_PER_HOUR", 3)
+        # Mid-hour, so the uploads below cannot straddle two hours' counts.
+        monkeypatch.setattr(photos, "time", SimpleNamespace(time=lambda: 1_800_000_000 + 1800))
         auth.login_as(manager)
         upload(
             client,
