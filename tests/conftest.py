@@ -96,7 +96,7 @@ def db_session(request: pytest.FixtureRequest) -> Iterator[Any]:
 
 
 def _forget_rate_counters(app: Flask) -> None:
-    """Allowances are counted in Redis per cooperative id; rolled-back ids come back, counts must not."""
+    """Allowances are counted in Redis by cooperative id; rolled-back ids return, counts don't."""
     connection = redis.Redis.from_url(app.config["REDIS_URL"])
     stale = list(connection.scan_iter("rate:*"))
     if stale:
