@@ -16,6 +16,7 @@ from wtforms.validators import Optional
 from wtforms.validators import Regexp
 
 from marketplace.common.forms import BaseForm
+from marketplace.common.forms import choices
 
 
 class LoginForm(FlaskForm):
@@ -43,7 +44,9 @@ class ProfileForm(BaseForm):
             ),
         ],
     )
-    locale = SelectField(_l("Language"), choices=[("vi", "Tiếng Việt"), ("en", "English")])
+    locale = SelectField(
+        _l("Language"), choices=choices([("vi", "Tiếng Việt"), ("en", "English")])
+    )
 
 
 class PasswordForm(BaseForm):

@@ -102,7 +102,6 @@ def account() -> tuple[str, int]:
 def profile() -> Response | tuple[str, int]:
     """Save name, phone and language."""
     form = ProfileForm(prefix="profile")
-    form.locale.choices = list(current_app.config["LANGUAGES"].items())
     if not form.validate_on_submit():
         return _account_page(422, profile=form)
     services.update_profile(current_user, form.data)
