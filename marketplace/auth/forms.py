@@ -44,9 +44,7 @@ class ProfileForm(BaseForm):
             ),
         ],
     )
-    locale = SelectField(
-        _l("Language"), choices=choices([("vi", "Tiếng Việt"), ("en", "English")])
-    )
+    locale = SelectField(_l("Language"), choices=choices([("vi", "Tiếng Việt"), ("en", "English")]))
 
 
 class PasswordForm(BaseForm):
