@@ -16,6 +16,7 @@ an unknown e-mail is counted, refused and timed exactly like a known one.
 from __future__ import annotations
 
 import hashlib
+import hmac
 from dataclasses import dataclass
 
 from flask import current_app
@@ -46,7 +47,9 @@ class Attempt:
 
     @classmethod
     def make(cls, address: str | None, email: str, known_device: bool) -> Attempt:
-        digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
+        # Keyed with the secret: the key names in Redis do not give the e-mails away.
+        secret = str(current_app.config["SECRET_KEY"]).encode()
+        digest = hmac.new(secret, email.strip().lower().encode(), hashlib.sha256).hexdigest()[:32]
         return cls(address or "unknown", digest, known_device)
 
     def counters(self) -> list[tuple[str, int]]:
@@ -66,7 +69,8 @@ def wait_seconds(attempt: Attempt) -> int:
     wait = 0
     for key, limit in attempt.counters():
         if int(redis.get(key) or 0) >= limit:
-            wait = max(wait, int(redis.ttl(key)) if redis.ttl(key) > 0 else WINDOW_SECONDS)
+            ttl = int(redis.ttl(key))
+            wait = max(wait, ttl if ttl > 0 else WINDOW_SECONDS)
     return wait
 
 
