@@ -43,8 +43,18 @@ def create_app(config: type[Config] | None = None, instance_path: str | None = N
     from marketplace.sandbox import mount
 
     errors.init_app(app)
-    mount.mount(app)  # last: it wraps the finished WSGI app
+    mount.mount(app)  # it wraps the finished WSGI app
+    _trust_proxies(app)  # outermost: every part sees the client's real address
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Read the client's address and scheme from the ``PROXY_HOPS`` proxies in front, only."""
+    hops = int(app.config.get("PROXY_HOPS") or 0)
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
 
 class DatabaseIntConverter(IntegerConverter):

@@ -81,8 +81,10 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _env("COOKIE_SECURE", "0") == "1"
+    REMEMBER_COOKIE_NAME = "remember_token"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     PERMANENT_SESSION_LIFETIME = timedelta(days=14)
     WTF_CSRF_TIME_LIMIT = None  # a form left open on a phone all day must still submit
     MAX_CONTENT_LENGTH = int(_env("MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)) or 0)
@@ -98,8 +100,9 @@ class Config:
     # How this server reaches itself (the connectors call the mounted sandboxes over HTTP).
     SERVER_BASE_URL = _env("SERVER_BASE_URL") or f"http://127.0.0.1:{_env('PORT', '5000')}"
 
-    LOGIN_FREE_ATTEMPTS = 5
-    LOGIN_MAX_DELAY = timedelta(minutes=15)
+    # Reverse proxies in front of the app that add X-Forwarded-For/-Proto: 0 trusts no
+    # header (a client could name any address and escape the login slow-down).
+    PROXY_HOPS = int(_env("PROXY_HOPS", "0") or 0)
     PRODUCTS_PER_PAGE = 20
 
 
@@ -109,6 +112,5 @@ class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret"  # noqa: S105 - fixed key for reproducible tests
     WTF_CSRF_ENABLED = False
-    LOGIN_FREE_ATTEMPTS = 3
     ENCRYPTION_KEYS = "bmV3LWtleS1mb3ItdGVzdHMtb25seS0wMDAwMDAwMDA="
     SANDBOX_ENABLED = False  # whatever the environment says; a test that wants them asks

@@ -50,6 +50,10 @@ def save_user(user: User | None, data: dict[str, Any]) -> User:
         raise CatalogError("email", gettext("Another account uses this email."))
     if user is None and not data.get("password"):
         raise CatalogError("password", gettext("A new account needs a password."))
+    # A deactivated account, or one whose password an admin set, is logged out everywhere.
+    ends_sessions = user is not None and (
+        bool(data.get("password")) or (user.active and not data["active"])
+    )
     user = user or User()
     user.email, user.name = email, " ".join(data["name"].split())
     user.role, user.locale = Role(data["role"]), data["locale"]
@@ -57,7 +61,8 @@ def save_user(user: User | None, data: dict[str, Any]) -> User:
     user.area_id = data["area_id"] if user.role == Role.OFFICIAL else None
     if data.get("password"):
         user.set_password(data["password"])
-        user.failed_logins, user.locked_until = 0, None
+    if ends_sessions:
+        user.end_sessions()
     wanted = set(data["cooperative_ids"]) if user.role == Role.MEMBER else set()
     role = MembershipRole(data["membership_role"])
     user.memberships = [m for m in user.memberships if m.cooperative_id in wanted]

@@ -56,8 +56,13 @@ class User(UserMixin, TimestampMixin, db.Model):  # type: ignore[name-defined]
     role: Mapped[Role] = mapped_column(str_enum(Role), default=Role.MEMBER)
     # Officials read figures for one area (a province covers all its communes).
     area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    # Unused since the login slow-down moved to Redis (auth/throttle.py); kept so old
+    # databases need no data migration. Drop them in a later release.
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Part of every session's and remember cookie's user id: bumping it ends them all.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     area: Mapped[Area | None] = relationship()
     memberships: Mapped[list[Membership]] = relationship(
@@ -71,6 +76,14 @@ class User(UserMixin, TimestampMixin, db.Model):  # type: ignore[name-defined]
     def check_password(self, password: str) -> bool:
         """Compare in constant time with the stored hash."""
         return check_password_hash(self.password_hash, password)
+
+    def get_id(self) -> str:
+        """Flask-Login's id for cookies: a cookie made before a version bump stops working."""
+        return f"{self.id}:{self.session_version or 0}"
+
+    def end_sessions(self) -> None:
+        """Invalidate every session and remember cookie of this user, everywhere."""
+        self.session_version = (self.session_version or 0) + 1
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users

@@ -1,15 +1,13 @@
-"""Login, lock-out after failures, logout, CSRF, cookies and security headers."""
+"""Login, logout, CSRF, cookies and security headers (slow-down: test_throttle.py)."""
 
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 from typing import Any
 
 import pytest
 
 from marketplace.auth.models import User
-from marketplace.common.models import utcnow
 from tests import factories
 
 
@@ -43,29 +41,6 @@ class TestLogin:
         manager.active = False
         response = auth.login(manager.email)
         assert "Sai email hoặc mật khẩu." in response.get_data(as_text=True)
-
-    def test_repeated_failures_slow_down(self, app: Any, auth: Any, manager: User) -> None:
-        free = app.config["LOGIN_FREE_ATTEMPTS"]
-        for _ in range(free):
-            auth.login(manager.email, "wrong")
-        assert manager.locked_until is not None
-        # Even the right password is refused while the account waits.
-        response = auth.login(manager.email)
-        assert response.status_code == 429
-        text = response.get_data(as_text=True)
-        assert re.search(r"Hãy thử lại sau \d+ phút", text)
-        # Each further failure doubles the wait.
-        first_wait = manager.locked_until - utcnow()
-        manager.locked_until = utcnow() - timedelta(seconds=1)
-        auth.login(manager.email, "wrong")
-        assert manager.locked_until - utcnow() > first_wait
-
-    def test_success_after_wait_resets_the_counter(self, auth: Any, manager: User) -> None:
-        manager.failed_logins = 7
-        manager.locked_until = utcnow() - timedelta(seconds=1)
-        assert auth.login(manager.email).status_code == 302
-        assert manager.failed_logins == 0
-        assert manager.locked_until is None
 
     def test_open_redirect_is_refused(self, client: Any, manager: User) -> None:
         response = client.post(

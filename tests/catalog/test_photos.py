@@ -318,6 +318,16 @@ class TestServing:
         photos.render(photo)
         return photo
 
+    def test_rendition_stays_cached_for_a_logged_in_user(
+        self, client: Any, auth: Any, manager: Any, product: Any, media_root: Path
+    ) -> None:
+        # Logged-in pages are no-store; renditions are named by content and stay immutable.
+        display = self._rendered(client, auth, manager, product).rendition("display")
+        assert display is not None
+        cache = client.get(f"/media/r/{display.sha256}.webp").headers["Cache-Control"]
+        assert "no-store" not in cache
+        assert "immutable" in cache
+
     def test_active_product_rendition_is_public_and_cached(
         self, app: Any, client: Any, auth: Any, manager: Any, product: Any, media_root: Path
     ) -> None:
