@@ -59,8 +59,7 @@ def test_the_earliest_connection_keeps_the_shop_and_later_ones_are_disconnected(
         db.session.remove()
         flask_migrate.upgrade()
         statuses = {
-            name: db.session.scalar(select(Shop.status).where(Shop.id == ids[name]))
-            for name in ids
+            name: db.session.scalar(select(Shop.status).where(Shop.id == ids[name])) for name in ids
         }
         db.session.remove()
     assert statuses == {
