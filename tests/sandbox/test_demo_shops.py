@@ -123,6 +123,9 @@ class TestSellerShops:
         refused = authorize(env, url, form, {field: "999"})
         assert refused.status_code == 400
         assert "Location" not in refused.headers
+        # Each platform's own words (TikTok answers its consent errors with a bare 400).
+        said = {"lazada": "Gian hàng này không phải của bạn.", "shopee": "shop_id", "tiktok": ""}
+        assert said[env.name] in refused.text
         # The consent itself is still good: the seller may pick again.
         assert authorize(env, url, form, {field: shops(env)[0]["id"]}).status_code == 302
 
