@@ -98,12 +98,10 @@ class TestSellerShops:
         assert answer.json()["message"] == "a name of 1 to 120 characters"
         assert shops(env) == before
 
-    def test_the_seller_picks_a_shop_and_the_tokens_are_that_shop_s(
-        self, env: PlatformEnv
-    ) -> None:
+    def test_the_seller_picks_a_shop_and_the_tokens_are_that_shop_s(self, env: PlatformEnv) -> None:
         opened = env.control("shops", {"name": "Gian hàng HTX Ong mật Mai Sơn"})
         url, form, field, options = consent_page(env)
-        assert [label for value, label in options if value == opened["id"]][0].startswith(
+        assert next(label for value, label in options if value == opened["id"]).startswith(
             opened["name"]
         )
         answer = authorize(env, url, form, {field: opened["id"]})

@@ -252,3 +252,48 @@ class TestAdminMove:
         assert "Hãy chọn hợp tác xã" in page.get_data(as_text=True)
         db.session.expire_all()
         assert [s.status for s in shops_of(cooperative.id)] == [ShopStatus.CONNECTED]
+
+    def test_a_move_without_the_csrf_token_is_refused_and_changes_nothing(
+        self,
+        app: Flask,
+        client: FlaskClient,
+        auth: Any,
+        held: Shop,
+        other_cooperative: Any,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        auth.login_as(factories.UserFactory(role=Role.ADMIN))
+        monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+        answer = self.post_move(client, held, other_cooperative.id, confirmed=True)
+        assert answer.status_code == 400
+        db.session.expire_all()
+        assert held.status == ShopStatus.CONNECTED
+        assert shops_of(other_cooperative.id) == []
+        page = client.get("/admin/shops").get_data(as_text=True)
+        assert f'name="shop-{held.id}-csrf_token"' in page
+
+    def test_a_disconnected_shop_cannot_be_moved(
+        self, client: FlaskClient, auth: Any, held: Shop, other_cooperative: Any
+    ) -> None:
+        held.status = ShopStatus.DISCONNECTED
+        db.session.flush()
+        auth.login_as(factories.UserFactory(role=Role.ADMIN))
+        page = self.post_move(client, held, other_cooperative.id, confirmed=True)
+        assert "Chỉ gian hàng đang kết nối mới chuyển được" in page.get_data(as_text=True)
+        db.session.expire_all()
+        assert held.status == ShopStatus.DISCONNECTED
+        assert shops_of(other_cooperative.id) == []
+
+    def test_moving_back_reuses_the_earlier_holder_s_row(
+        self, client: FlaskClient, auth: Any, held: Shop, cooperative: Any, other_cooperative: Any
+    ) -> None:
+        auth.login_as(factories.UserFactory(role=Role.ADMIN))
+        self.post_move(client, held, other_cooperative.id, confirmed=True)
+        (moved,) = shops_of(other_cooperative.id)
+        self.post_move(client, moved, cooperative.id, confirmed=True)
+        db.session.expire_all()
+        assert [(s.id, s.status) for s in shops_of(cooperative.id)] == [
+            (held.id, ShopStatus.CONNECTED)
+        ]
+        assert held.access_token == "access-14701711"
+        assert moved.status == ShopStatus.DISCONNECTED
