@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from marketplace.auth.models import Role
 from marketplace.auth.models import User
+from marketplace.catalog.models import Cooperative
 from marketplace.extensions import db
 
 
@@ -24,6 +25,7 @@ def seed_demo_command() -> None:
 
     from marketplace.demo import seed_demo
     from marketplace.demo_photos import add_demo_photos
+    from marketplace.sandbox.mount import open_demo_shops
     from marketplace.sandbox.mount import register_demo_apps
 
     result = seed_demo()
@@ -35,6 +37,9 @@ def seed_demo_command() -> None:
         registered = register_demo_apps(current_app.config["SERVER_BASE_URL"])
         if registered:
             click.echo(f"Sandbox apps registered: {', '.join(registered)}.")
+        names = list(db.session.scalars(select(Cooperative.name).order_by(Cooperative.id)))
+        for platform, shops in open_demo_shops(names).items():
+            click.echo(f"Sandbox {platform}: a shop for each cooperative ({len(shops)}).")
     db.session.commit()
     if result.get("skipped"):
         click.echo("The database already has cooperatives; demo data not loaded.")

@@ -17,6 +17,7 @@ from marketplace.listings.sync import mapping as mapping_service
 from marketplace.shops import services
 from marketplace.shops.models import PlatformApp
 from marketplace.shops.models import Shop
+from marketplace.shops.models import ShopStatus
 from tests.connectors.harness import PlatformEnv
 
 CALLBACK = "http://127.0.0.1/callback"  # the redirect the Lazada test app is registered with
@@ -48,11 +49,27 @@ def connect_shop(
 ) -> Shop:
     """Register the app, pass the sandbox's consent page, map the category to its first leaf."""
     register_app(env, requests_per_second)
+    release_platform_shops(env.name, cooperative)
     params = env.consent(services.authorization_url(env.name, CALLBACK, "test"))
     params.pop("state", None)
     shop = services.complete_authorization(cooperative, env.name, params.pop("code"), params)
     map_first_leaf(shop, category_id)
     return shop
+
+
+def release_platform_shops(platform: str, cooperative: Cooperative) -> None:
+    """Mark the platform's shops of other cooperatives disconnected. Each sandbox serves
+    one demo shop that the tests of a run connect again and again, each time for a new
+    cooperative; a platform shop is held by one cooperative at a time."""
+    for shop in db.session.scalars(
+        select(Shop).where(
+            Shop.platform == platform,
+            Shop.cooperative_id != cooperative.id,
+            Shop.status != ShopStatus.DISCONNECTED,
+        )
+    ):
+        shop.status = ShopStatus.DISCONNECTED
+    db.session.flush()
 
 
 def map_first_leaf(shop: Shop, category_id: int) -> None:

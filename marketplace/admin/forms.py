@@ -114,3 +114,10 @@ class UserForm(BaseForm):
     def validate_cooperative_ids(self, field: SelectMultipleField) -> None:
         if self.role.data == "member" and not field.data:
             raise ValidationError(_l("A member needs at least one cooperative."))
+
+
+class MoveShopForm(BaseForm):
+    """Move a shop to another cooperative: first shown for confirmation, then confirmed."""
+
+    cooperative_id = SelectField(_l("Move to cooperative"), coerce=int)
+    confirmed = BooleanField(default=False)

@@ -1,4 +1,4 @@
-"""Admin pages: cooperatives and users."""
+"""Admin pages: cooperatives, users, and which cooperative holds each shop."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from marketplace.admin import services
 from marketplace.admin.forms import CooperativeForm
+from marketplace.admin.forms import MoveShopForm
 from marketplace.admin.forms import UserForm
 from marketplace.auth.models import User
 from marketplace.catalog.errors import CatalogError
@@ -26,6 +27,11 @@ from marketplace.catalog.models import AreaKind
 from marketplace.catalog.models import Cooperative
 from marketplace.common.forms import choices
 from marketplace.extensions import db
+from marketplace.shops import services as shop_services
+from marketplace.shops.errors import ShopHeldError
+from marketplace.shops.errors import ShopMoveError
+from marketplace.shops.models import Shop
+from marketplace.shops.models import ShopStatus
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -108,3 +114,57 @@ def user(user_id: int | None = None) -> Any:
         if item.memberships:
             form.membership_role.data = item.memberships[0].role.value
     return _save_or_show(form, item, services.save_user, "admin/user.html", "admin.users")
+
+
+def _move_form(shop: Shop) -> MoveShopForm:
+    form = MoveShopForm(prefix=f"shop-{shop.id}")
+    form.cooperative_id.choices = choices(
+        (c.id, c.name)
+        for c in db.session.scalars(
+            select(Cooperative)
+            .where(Cooperative.id != shop.cooperative_id)
+            .order_by(Cooperative.name)
+        )
+    )
+    return form
+
+
+@bp.get("/shops")
+@admin_required
+def shops() -> str:
+    """Every connected platform shop with the cooperative that holds it."""
+    rows = db.session.scalars(
+        select(Shop)
+        .options(selectinload(Shop.cooperative))
+        .where(Shop.status != ShopStatus.DISCONNECTED)
+        .order_by(Shop.platform, Shop.name)
+    ).all()
+    return render_template("admin/shops.html", shops=[(s, _move_form(s)) for s in rows])
+
+
+@bp.post("/shops/<int:shop_id>/move")
+@admin_required
+def move_shop(shop_id: int) -> Any:
+    """Ask to confirm the move; on the confirmed post, move the shop."""
+    shop = db.get_or_404(Shop, shop_id)
+    form = _move_form(shop)
+    if not form.validate_on_submit():
+        flash(gettext("Choose the cooperative to move the shop to."), "error")
+        return redirect(url_for("admin.shops"))
+    target = db.session.get(Cooperative, form.cooperative_id.data)
+    if not form.confirmed.data or target is None:
+        return render_template("admin/shop_move.html", shop=shop, target=target, form=form)
+    try:
+        shop_services.move_shop(shop, target)
+    except (ShopMoveError, ShopHeldError) as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("admin.shops"))
+    db.session.commit()
+    flash(
+        gettext(
+            "Shop %(shop)s now belongs to %(cooperative)s.", shop=shop.name, cooperative=target.name
+        ),
+        "success",
+    )
+    return redirect(url_for("admin.shops"))

@@ -78,6 +78,11 @@ class Connector(ABC):
         """Trade the single-use code (and the other callback parameters) for tokens."""
         raise NotImplementedError
 
+    def shop_id_from_callback(self, params: dict[str, str]) -> str | None:
+        """The shop id the consent callback names, when the platform sends one, so a
+        service can refuse a shop before spending the code (None: known only after)."""
+        return None
+
     def refresh(self) -> TokenSet:
         """New tokens from the refresh token; the caller stores them and holds the lock."""
         raise NotImplementedError

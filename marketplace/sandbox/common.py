@@ -7,7 +7,10 @@ it through ``/_sandbox/...`` control endpoints (never exposed by a real platform
 * ``POST /_sandbox/clock {"advance": seconds}`` moves the sandbox's clock;
 * ``POST /_sandbox/faults {...}`` sets faults (see ``Faults``), including a standing
   rate limit (``requests_per_second``) answered in the platform's own words;
-* ``POST /_sandbox/reset`` forgets everything.
+* ``POST /_sandbox/reset`` forgets everything;
+* ``GET /_sandbox/shops`` lists the seller shops the platform holds (the demo shop
+  first), ``POST /_sandbox/shops {"name"}`` opens another one (or finds it by name);
+  the consent page lets the seller pick the shop to authorize.
 
 Every sandbox also serves ``GET /storefront`` (storefront.py): its demo shop's listings
 as a buyer sees them, spared the faults.
@@ -21,6 +24,7 @@ import random
 import sqlite3
 import threading
 import time
+from collections.abc import Callable
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
@@ -57,6 +61,9 @@ class DemoApp:
     api_path: str = ""  # appended to the mount URL for API calls (Lazada's /rest)
     requests_per_second: int = 10
     extra: tuple[tuple[str, str], ...] = ()  # platform-specific registration (TikTok service_id)
+    # A demo cooperative's shop is named this prefix and the cooperative's name, as the
+    # demo shop already is ("Shop HTX Chè Mộc Châu Xanh").
+    shop_prefix: str = "Shop"
 
 
 class Store:
@@ -247,6 +254,35 @@ class Sandbox:
         return None
 
 
+@dataclass(frozen=True)
+class SellerShop:
+    """A seller's shop on the platform, as the control endpoint and consent pages list it."""
+
+    id: str
+    name: str
+
+
+class SellerShops:
+    """The platform's own shops, each sandbox stores them in its own shape.
+    ``listing`` lists them, demo shop first; ``opening`` opens one with the name."""
+
+    def __init__(
+        self, listing: Callable[[], list[SellerShop]], opening: Callable[[str], SellerShop]
+    ) -> None:
+        self.listing, self.opening = listing, opening
+
+    def find(self, shop_id: str) -> SellerShop | None:
+        return next((s for s in self.listing() if s.id == shop_id), None)
+
+    def open(self, name: str) -> SellerShop:
+        """The shop of that name, opened if there is none (so a demo seed can run again)."""
+        found = next((s for s in self.listing() if s.name == name), None)
+        return found or self.opening(name)
+
+
+SHOP_NAME_MAX = 120
+
+
 def current_sandbox() -> Sandbox:
     """The Sandbox of the app handling this request."""
     sandbox: Sandbox = current_app.extensions["sandbox"]
@@ -273,6 +309,23 @@ def set_faults() -> Response:
                 setattr(faults, key, type(getattr(faults, key))(value))
         faults.save(sandbox.store)
     return jsonify(asdict(sandbox.faults))
+
+
+def seller_shops() -> SellerShops:
+    """The seller shops of the sandbox handling this request."""
+    shops: SellerShops = current_app.extensions["sandbox_shops"]
+    return shops
+
+
+@control.route("/shops", methods=["GET", "POST"])
+def shops() -> Response | tuple[Response, int]:
+    """List the seller shops, or open one: ``{"name": ...}``."""
+    if request.method == "POST":
+        name = " ".join(str((request.get_json(silent=True) or {}).get("name", "")).split())
+        if not name or len(name) > SHOP_NAME_MAX:
+            return jsonify(error="name", message=f"a name of 1 to {SHOP_NAME_MAX} characters"), 400
+        return jsonify(asdict(seller_shops().open(name)))
+    return jsonify(shops=[asdict(s) for s in seller_shops().listing()])
 
 
 @control.post("/reset")

@@ -14,10 +14,13 @@ import logging
 from pathlib import Path
 
 from flask import Flask
+from flask import current_app
 from sqlalchemy import select
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 from marketplace.extensions import db
+from marketplace.sandbox.common import ADMIN_ENVIRON_KEY
+from marketplace.sandbox.common import SHOP_NAME_MAX
 from marketplace.sandbox.common import DemoApp
 
 log = logging.getLogger(__name__)
@@ -79,3 +82,29 @@ def register_demo_apps(server_base_url: str) -> list[str]:
         created.append(name)
     db.session.flush()
     return created
+
+
+def open_demo_shops(cooperatives: list[str]) -> dict[str, list[str]]:
+    """Give each cooperative its own seller shop in every mounted sandbox, named after it
+    (found again by name on a second run): by platform, the shops' names.
+
+    One shop per cooperative because a platform shop belongs to one cooperative at a
+    time: with one shared demo shop only the first cooperative could connect."""
+    mounted = current_app.extensions.get("sandboxes", {})
+    demos = demo_apps()
+    opened: dict[str, list[str]] = {}
+    for path, sandbox_app in mounted.items():
+        name = path.rsplit("/", 1)[-1]
+        client = sandbox_app.test_client()
+        opened[name] = []
+        for cooperative in cooperatives:
+            shop_name = f"{demos[name].shop_prefix} {cooperative}"[:SHOP_NAME_MAX]
+            answer = client.post(
+                "/_sandbox/shops",
+                json={"name": shop_name},
+                environ_overrides={ADMIN_ENVIRON_KEY: True},
+            )
+            if answer.status_code != 200:
+                raise RuntimeError(f"{name} sandbox refused shop {shop_name!r}: {answer.text}")
+            opened[name].append(str(answer.get_json()["name"]))
+    return opened

@@ -7,10 +7,12 @@ from datetime import datetime
 
 from sqlalchemy import Boolean
 from sqlalchemy import ForeignKey
+from sqlalchemy import Index
 from sqlalchemy import Integer
 from sqlalchemy import String
 from sqlalchemy import Text
 from sqlalchemy import UniqueConstraint
+from sqlalchemy import text
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
@@ -55,7 +57,19 @@ class Shop(TimestampMixin, db.Model):  # type: ignore[name-defined]
     """A cooperative's shop on a platform, with its tokens (encrypted) and its health."""
 
     __tablename__ = "shops"
-    __table_args__ = (UniqueConstraint("cooperative_id", "platform", "platform_shop_id"),)
+    __table_args__ = (
+        UniqueConstraint("cooperative_id", "platform", "platform_shop_id"),
+        # A platform shop belongs to one cooperative at a time: only among the rows that
+        # are not disconnected (a disconnected row keeps its former holder's history).
+        Index(
+            "uq_shops_held_platform_shop",
+            "platform",
+            "platform_shop_id",
+            unique=True,
+            sqlite_where=text("status != 'disconnected'"),
+            postgresql_where=text("status != 'disconnected'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperatives.id"), index=True)

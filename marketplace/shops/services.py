@@ -9,8 +9,10 @@ from typing import Any
 from typing import TypeVar
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import Select
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from marketplace.catalog.models import Cooperative
 from marketplace.common.models import utcnow
@@ -24,6 +26,8 @@ from marketplace.connectors.types import AppConfig
 from marketplace.connectors.types import TokenSet
 from marketplace.extensions import db
 from marketplace.extensions import rq
+from marketplace.shops.errors import ShopHeldError
+from marketplace.shops.errors import ShopMoveError
 from marketplace.shops.models import PlatformApp
 from marketplace.shops.models import Shop
 from marketplace.shops.models import ShopStatus
@@ -125,8 +129,19 @@ def authorization_url(platform: str, redirect_uri: str, state: str) -> str:
 def complete_authorization(
     cooperative: Cooperative, platform: str, code: str, params: dict[str, str]
 ) -> Shop:
-    """Exchange the callback's code for tokens and store the shop (new or reconnected)."""
-    tokens = build_connector(platform).exchange_code(code, params)
+    """Exchange the callback's code for tokens and store the shop (new or reconnected).
+
+    A shop another cooperative holds is refused with ``ShopHeldError``: before the
+    exchange when the callback names the shop (so the holder's tokens are not
+    retired by a second consent), else right after it, and by the unique index
+    when two connections race.
+    """
+    connector = build_connector(platform)
+    named = connector.shop_id_from_callback(params)
+    if named:
+        _refuse_if_held(cooperative, platform, named)
+    tokens = connector.exchange_code(code, params)
+    _refuse_if_held(cooperative, platform, tokens.shop_id)
     shop = db.session.scalar(
         select(Shop).where(
             Shop.cooperative_id == cooperative.id,
@@ -135,12 +150,55 @@ def complete_authorization(
         )
     ) or Shop(cooperative_id=cooperative.id, platform=platform, platform_shop_id=tokens.shop_id)
     _store_tokens(shop, tokens)
-    shop.status = ShopStatus.CONNECTED
     shop.last_success_at, shop.last_error = utcnow(), None
-    db.session.add(shop)
-    db.session.flush()
+    _flush_held(shop, cooperative)
     log.info("shop %r (%s %r) connected", shop.id, platform, tokens.shop_id)
     return shop
+
+
+def holder_of(platform: str, platform_shop_id: str, besides: int | None = None) -> Shop | None:
+    """The shop row holding the platform shop (not disconnected), other than ``besides``'s."""
+    query = select(Shop).where(
+        Shop.platform == platform,
+        Shop.platform_shop_id == platform_shop_id,
+        Shop.status != ShopStatus.DISCONNECTED,
+    )
+    if besides is not None:
+        query = query.where(Shop.cooperative_id != besides)
+    return db.session.scalar(query)
+
+
+def _held_error(holder: Shop) -> ShopHeldError:
+    name = holder.cooperative.name
+    return ShopHeldError(
+        gettext(
+            "This shop is already connected to %(cooperative)s. To hand it over, "
+            "%(cooperative)s disconnects it on its Shops page, or an administrator "
+            "moves it to your cooperative.",
+            cooperative=name,
+        ),
+        name,
+    )
+
+
+def _refuse_if_held(cooperative: Cooperative, platform: str, platform_shop_id: str) -> None:
+    holder = holder_of(platform, platform_shop_id, besides=cooperative.id)
+    if holder is not None:
+        raise _held_error(holder)
+
+
+def _flush_held(shop: Shop, cooperative: Cooperative) -> None:
+    """Flush in a SAVEPOINT: a connection that raced ours to the same shop makes the
+    unique index refuse this one, which becomes ``ShopHeldError``."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(shop)
+            db.session.flush()
+    except IntegrityError:
+        holder = holder_of(shop.platform, shop.platform_shop_id, besides=cooperative.id)
+        if holder is None:
+            raise
+        raise _held_error(holder) from None
 
 
 def _store_tokens(shop: Shop, tokens: TokenSet) -> None:
@@ -253,3 +311,33 @@ def reencrypt_secrets() -> int:
             count += 1
     db.session.flush()
     return count
+
+
+def move_shop(shop: Shop, cooperative: Cooperative) -> Shop:
+    """Hand a connected platform shop to another cooperative (an admin's decision).
+
+    The old row is disconnected and keeps its listing links, mappings and orders: those
+    bind the old cooperative's products, and a sync of the new holder must never
+    overwrite them. The new holder gets its own row (its earlier one when it held the
+    shop before) with the tokens, and starts from an import like any new connection.
+    """
+    if shop.status == ShopStatus.DISCONNECTED or shop.cooperative_id == cooperative.id:
+        raise ShopMoveError(gettext("Only a connected shop can move to another cooperative."))
+    tokens, status, name = tokens_of(shop), shop.status, shop.name
+    disconnect(shop)  # first, flushed alone: the unique index admits one holder at a time
+    target = db.session.scalar(
+        select(Shop).where(
+            Shop.cooperative_id == cooperative.id,
+            Shop.platform == shop.platform,
+            Shop.platform_shop_id == shop.platform_shop_id,
+        )
+    ) or Shop(
+        cooperative_id=cooperative.id,
+        platform=shop.platform,
+        platform_shop_id=shop.platform_shop_id,
+    )
+    _store_tokens(target, tokens)
+    target.status, target.last_error, target.name = status, None, name
+    _flush_held(target, cooperative)
+    log.info("shop %r moved to cooperative %r as shop %r", shop.id, cooperative.id, target.id)
+    return target

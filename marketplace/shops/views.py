@@ -21,6 +21,7 @@ from marketplace.catalog.guards import shop_manager_required
 from marketplace.connectors.errors import ConnectorError
 from marketplace.extensions import db
 from marketplace.shops import services
+from marketplace.shops.errors import ShopHeldError
 from marketplace.shops.models import Shop
 
 bp = Blueprint("shops", __name__, url_prefix="/shops")
@@ -86,6 +87,10 @@ def callback(platform: str) -> Response:
         return redirect(url_for("shops.index"))
     try:
         shop = services.complete_authorization(current_cooperative(), platform, code, params)
+    except ShopHeldError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("shops.index"))
     except ConnectorError as exc:
         db.session.rollback()
         flash(gettext("The platform refused the connection: %(error)s", error=exc.message), "error")

@@ -18,6 +18,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 from sqlalchemy import text
+from sqlalchemy import update
 
 from marketplace.common.models import utcnow
 from marketplace.connectors.errors import AuthError
@@ -65,6 +66,9 @@ def world(
     monkeypatch.setattr(services.registry, "get_connector", lambda name: env.connector_cls)
     with shop_app.app_context():
         factories.bind(db.session)
+        # Every test connects the sandbox's one demo shop for a new cooperative: the
+        # earlier tests' cooperatives let it go first (one holder at a time).
+        db.session.execute(update(Shop).values(status=ShopStatus.DISCONNECTED))
         cooperative = factories.CooperativeFactory()
         manager = factories.member(cooperative)
         app_row = db.session.scalar(select(PlatformApp).where(PlatformApp.platform == env.name))

@@ -45,6 +45,10 @@ class AuthMixin(ShopeeClient):
             shop_name=shop_name,
         )
 
+    def shop_id_from_callback(self, params: dict[str, str]) -> str | None:
+        """Shopee's callback carries shop_id beside the code (§3.1)."""
+        return params.get("shop_id") or None
+
     def exchange_code(self, code: str, params: dict[str, str]) -> TokenSet:
         shop_id = params.get("shop_id", "")
         if not shop_id:

@@ -20,12 +20,15 @@ from marketplace.sandbox.common import make_sandbox_app
 from marketplace.sandbox.lazada import auth
 from marketplace.sandbox.lazada import catalog
 from marketplace.sandbox.lazada import orders
+from marketplace.sandbox.lazada import shops
 from marketplace.sandbox.lazada import storefront
 from marketplace.sandbox.lazada.gateway import DEMO_APP_KEY
 from marketplace.sandbox.lazada.gateway import DEMO_APP_SECRET
 from marketplace.sandbox.lazada.gateway import gateway
 
-DEMO_APP = DemoApp(app_key=DEMO_APP_KEY, app_secret=DEMO_APP_SECRET, api_path="/rest")
+DEMO_APP = DemoApp(
+    app_key=DEMO_APP_KEY, app_secret=DEMO_APP_SECRET, api_path="/rest", shop_prefix="Lazada"
+)
 
 __all__ = ["DEMO_APP", "DEMO_APP_KEY", "DEMO_APP_SECRET", "create_app"]
 
@@ -33,6 +36,7 @@ __all__ = ["DEMO_APP", "DEMO_APP_KEY", "DEMO_APP_SECRET", "create_app"]
 def create_app(state_path: str) -> Flask:
     """The Lazada sandbox keeping its state in ``state_path``."""
     app = make_sandbox_app("lazada", state_path)
+    app.extensions["sandbox_shops"] = shops.SHOPS
     app.register_blueprint(gateway)
     app.register_blueprint(auth.consent)
     app.register_blueprint(catalog.images)

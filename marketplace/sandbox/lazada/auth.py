@@ -25,6 +25,8 @@ from marketplace.sandbox.lazada.gateway import ApiError
 from marketplace.sandbox.lazada.gateway import Call
 from marketplace.sandbox.lazada.gateway import api
 from marketplace.sandbox.lazada.gateway import ensure_demo_app
+from marketplace.sandbox.lazada.shops import SHOPS
+from marketplace.sandbox.lazada.shops import seller
 
 consent = Blueprint(
     "lazada_auth", __name__, static_folder="static", static_url_path="/lazada-static"
@@ -67,7 +69,7 @@ def authorize() -> Any:
     return render_template(
         "sandbox/lazada/authorize.html",
         app=app,
-        seller=SELLER,
+        sellers=SHOPS.listing(),
         client_id=values["client_id"],
         redirect_uri=values["redirect_uri"],
         state=values.get("state", ""),
@@ -81,6 +83,10 @@ def decide() -> Any:
     app = _check(values)
     if isinstance(app, tuple):
         return app
+    # The seller picks one of their shops (a form without the choice means the demo seller).
+    chosen = SHOPS.find(values.get("seller_id", SELLER["seller_id"]))
+    if chosen is None:
+        return _page_error(gettext("This shop is not one of yours."))
     query: dict[str, str] = {}
     if values.get("decision") == "authorize":
         sandbox = current_sandbox()
@@ -90,7 +96,7 @@ def decide() -> Any:
             code,
             {
                 "app_key": app["app_key"],
-                "seller_id": SELLER["seller_id"],
+                "seller_id": chosen.id,
                 "expires_at": sandbox.clock.now() + CODE_SECONDS,
                 "used": False,
             },
@@ -107,6 +113,7 @@ def decide() -> Any:
 
 def _issue(call: Call, seller_id: str, refresh_expires_at: float, users_key: str) -> dict[str, Any]:
     store = current_sandbox().store
+    account = seller(seller_id)
     access = "50000" + _random(55)
     refresh = "50001" + _random(55)
     store.put(
@@ -135,14 +142,14 @@ def _issue(call: Call, seller_id: str, refresh_expires_at: float, users_key: str
         "refresh_expires_in": max(0, int(refresh_expires_at - call.now)),
         "country": "vn",
         "account_platform": "seller_center",
-        "account": SELLER["email"],
+        "account": account["email"],
         "account_id": None,
         users_key: [
             {
                 "country": "vn",
                 "seller_id": seller_id,
-                "user_id": SELLER["user_id"],
-                "short_code": SELLER["short_code"],
+                "user_id": account["user_id"],
+                "short_code": account["short_code"],
             }
         ],
     }
@@ -187,13 +194,14 @@ def token_refresh(call: Call) -> dict[str, Any]:
 
 @api("/seller/get")
 def seller_get(call: Call) -> dict[str, Any]:
+    account = seller(call.seller_id)
     return {
         "data": {
-            "seller_id": SELLER["seller_id"],
-            "name": SELLER["name"],
-            "name_company": SELLER["company"],
-            "short_code": SELLER["short_code"],
-            "email": SELLER["email"],
+            "seller_id": account["seller_id"],
+            "name": account["name"],
+            "name_company": account["company"],
+            "short_code": account["short_code"],
+            "email": account["email"],
             "logo_url": "",
             "cb": False,
             "location": "Sơn La",

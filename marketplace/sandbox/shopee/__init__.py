@@ -19,6 +19,7 @@ from marketplace.sandbox.common import make_sandbox_app
 from marketplace.sandbox.shopee import auth
 from marketplace.sandbox.shopee import orders
 from marketplace.sandbox.shopee import products
+from marketplace.sandbox.shopee import shops
 from marketplace.sandbox.shopee import storefront
 from marketplace.sandbox.shopee.gateway import DEMO_PARTNER_ID
 from marketplace.sandbox.shopee.gateway import DEMO_PARTNER_KEY
@@ -43,6 +44,7 @@ __all__ = [
 
 def create_app(state_path: str) -> Flask:
     app = make_sandbox_app("shopee", state_path)
+    app.extensions["sandbox_shops"] = shops.SHOPS
     app.register_blueprint(auth.bp)
     app.register_blueprint(products.bp)
     app.register_blueprint(orders.bp)

@@ -30,6 +30,7 @@ from marketplace.sandbox.shopee.gateway import body
 from marketplace.sandbox.shopee.gateway import envelope
 from marketplace.sandbox.shopee.gateway import require
 from marketplace.sandbox.shopee.gateway import verify
+from marketplace.sandbox.shopee.shops import SHOPS
 
 bp = Blueprint("shopee_auth", __name__, static_folder="static", static_url_path="/_shopee_static")
 CONSENT_SECONDS = 600  # how long the seller may take on the page
@@ -56,14 +57,12 @@ def auth_partner() -> Response:
     if not target.startswith(("http://", "https://")):
         return _page("error.html", 400, error="error_param", message="redirect")
     app = sandbox.store.get("apps", str(caller.partner_id)) or {}
-    shop = sandbox.store.get("shops", str(DEMO_SHOP_ID)) or {}
     consent_id = secrets.token_urlsafe(16)
     sandbox.store.put(
         "consents",
         consent_id,
         {
             "partner_id": caller.partner_id,
-            "shop_id": DEMO_SHOP_ID,
             "redirect": target,
             "expires_at": sandbox.clock.now() + CONSENT_SECONDS,
         },
@@ -72,8 +71,7 @@ def auth_partner() -> Response:
         "consent.html",
         consent_id=consent_id,
         app_name=app.get("name", ""),
-        shop_id=DEMO_SHOP_ID,
-        shop_name=shop.get("shop_name", ""),
+        shops=SHOPS.listing(),
         action=url_for("shopee_auth.decide"),
     )
 
@@ -86,12 +84,16 @@ def decide() -> WerkzeugResponse:
     consent = sandbox.store.get("consents", consent_id) if consent_id else None
     if consent is None or consent["expires_at"] <= sandbox.clock.now():
         return _page("error.html", 400, error="error_param", message="consent")
+    # The seller picks one of their shops (a form without the choice means the demo shop).
+    shop = SHOPS.find(request.form.get("shop_id", str(DEMO_SHOP_ID)))
+    if shop is None:
+        return _page("error.html", 400, error="error_param", message="shop_id")
     sandbox.store.delete("consents", consent_id)
     if request.form.get("decision") != "authorize":
         return _page("cancelled.html")
     now = sandbox.clock.now()
     code = secrets.token_hex(16)
-    partner_id, shop_id = int(consent["partner_id"]), int(consent["shop_id"])
+    partner_id, shop_id = int(consent["partner_id"]), int(shop.id)
     sandbox.store.put(
         "codes",
         code,

@@ -21,17 +21,20 @@ from marketplace.sandbox.tiktok import auth
 from marketplace.sandbox.tiktok import catalog
 from marketplace.sandbox.tiktok import core
 from marketplace.sandbox.tiktok import orders
+from marketplace.sandbox.tiktok import shops
 from marketplace.sandbox.tiktok import storefront
 
 DEMO_APP = DemoApp(
     app_key=core.DEMO_APP["app_key"],
     app_secret=core.DEMO_APP["app_secret"],
     extra=(("service_id", core.DEMO_APP["service_id"]),),
+    shop_prefix="TikTok Shop",
 )
 
 
 def create_app(state_path: str) -> Flask:
     app = make_sandbox_app("tiktok", state_path)
+    app.extensions["sandbox_shops"] = shops.SHOPS
     for blueprint in (auth.bp, auth.control, catalog.bp, orders.bp, orders.control, storefront.bp):
         app.register_blueprint(blueprint)
 

@@ -19,6 +19,7 @@ from marketplace.sandbox.common import current_sandbox
 from marketplace.sandbox.tiktok import core
 from marketplace.sandbox.tiktok.core import ApiError
 from marketplace.sandbox.tiktok.core import envelope
+from marketplace.sandbox.tiktok.shops import SHOPS
 
 bp = Blueprint(
     "tiktok_auth",
@@ -63,7 +64,7 @@ def authorize_page() -> Any:
     return render_template(
         "sandbox/tiktok/consent.html",
         app_name=app.get("name") or app["app_key"],
-        shop=core.DEMO_SHOP,
+        shops=SHOPS.listing(),
         scopes=_scopes(),
         ticket=ticket,
         action=request.path,
@@ -77,6 +78,11 @@ def authorize_submit() -> Any:
     consent = sandbox.store.get("consents", ticket) if ticket else None
     if consent is None or consent["expires_at"] <= sandbox.clock.now():
         abort(400)
+    # The seller picks one of their shops (a form without the choice means the demo shop).
+    chosen = SHOPS.find(request.form.get("shop_id", core.DEMO_SHOP["id"]))
+    if chosen is None:
+        abort(400)
+    shop = sandbox.store.get("shops", chosen.id) or core.DEMO_SHOP
     sandbox.store.delete("consents", ticket)
     query: dict[str, str] = {}
     if request.form.get("decision") == "authorize":
@@ -86,13 +92,13 @@ def authorize_submit() -> Any:
             code,
             {
                 "app_key": consent["app_key"],
-                "shop_id": core.DEMO_SHOP["id"],
+                "shop_id": chosen.id,
                 "expires_at": sandbox.clock.now() + core.CODE_TTL,
                 "used": False,
             },
         )
         query = {"app_key": consent["app_key"], "code": code, "locale": "vi-VN"}
-        query["shop_region"] = core.DEMO_SHOP["region"]
+        query["shop_region"] = shop["region"]
     else:
         query = {"code": "null", "error": "auth_denied"}  # tiktok.md §3.1
     query["state"] = consent["state"]
@@ -102,6 +108,7 @@ def authorize_submit() -> Any:
 
 def _issue(app_key: str, shop_id: str, open_id: str) -> dict[str, Any]:
     sandbox = current_sandbox()
+    shop = sandbox.store.get("shops", shop_id) or core.DEMO_SHOP
     now = int(sandbox.clock.now())
     access = "TTP_" + secrets.token_urlsafe(24)
     refresh = "TTP_" + secrets.token_urlsafe(24)
@@ -121,8 +128,8 @@ def _issue(app_key: str, shop_id: str, open_id: str) -> dict[str, Any]:
         "refresh_token": refresh,
         "refresh_token_expire_in": refresh_exp,
         "open_id": open_id,
-        "seller_name": core.DEMO_SHOP["name"],
-        "seller_base_region": core.DEMO_SHOP["region"],
+        "seller_name": shop["name"],
+        "seller_base_region": shop["region"],
         "user_type": 0,
         "granted_scopes": ["seller.product.basic", "seller.order.info", "seller.finance.info"],
     }

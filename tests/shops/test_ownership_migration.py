@@ -1,0 +1,71 @@
+"""The migration that makes a platform shop unique resolves the duplicates real data has."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import flask_migrate
+import pytest
+from sqlalchemy import select
+
+from marketplace import create_app
+from marketplace.common.models import utcnow
+from marketplace.config import TestConfig
+from marketplace.extensions import db
+from marketplace.shops.models import Shop
+from marketplace.shops.models import ShopStatus
+from tests import factories
+from tests.databases import fresh_database
+from tests.databases import redis_url_for
+
+BEFORE = "fd236e4b491a"  # the head this migration follows
+
+
+@pytest.mark.worker
+def test_the_earliest_connection_keeps_the_shop_and_later_ones_are_disconnected(
+    tmp_path: Path, redis_base_url: str
+) -> None:
+    settings = {
+        "SQLALCHEMY_DATABASE_URI": fresh_database(tmp_path, "ownmig"),
+        "REDIS_URL": redis_url_for(redis_base_url, 2),
+    }
+    app = create_app(type("Config", (TestConfig,), settings), instance_path=str(tmp_path))
+    with app.app_context():
+        flask_migrate.upgrade(revision=BEFORE)
+        factories.bind(db.session)
+        now = utcnow()
+        rows = {}
+        for name, minutes_ago, status in (
+            ("later", 5, ShopStatus.CONNECTED),
+            ("earliest", 60, ShopStatus.NEEDS_REAUTH),
+            ("latest", 1, ShopStatus.CONNECTED),
+            ("gone", 120, ShopStatus.DISCONNECTED),
+            ("other shop", 1, ShopStatus.CONNECTED),
+        ):
+            rows[name] = Shop(
+                cooperative=factories.CooperativeFactory(),
+                platform="shopee",
+                platform_shop_id="2" if name == "other shop" else "1",
+                access_token="a",
+                refresh_token="r",
+                access_expires_at=now,
+                status=status,
+                created_at=now - timedelta(minutes=minutes_ago),
+            )
+            db.session.add(rows[name])
+        db.session.commit()
+        ids = {name: shop.id for name, shop in rows.items()}
+        db.session.remove()
+        flask_migrate.upgrade()
+        statuses = {
+            name: db.session.scalar(select(Shop.status).where(Shop.id == ids[name])) for name in ids
+        }
+        db.session.remove()
+    assert statuses == {
+        "later": ShopStatus.DISCONNECTED,
+        "earliest": ShopStatus.NEEDS_REAUTH,
+        "latest": ShopStatus.DISCONNECTED,
+        "gone": ShopStatus.DISCONNECTED,
+        "other shop": ShopStatus.CONNECTED,
+    }
