@@ -266,10 +266,14 @@ def save_draft(
     """Open the draft's form and save it with a new description: (save ms, status)."""
     url = f"{base_url}/products/{draft_id}/edit"
     parser = FormFields()
+    started = time.monotonic()
     try:
-        parser.feed(manager.get(url, timeout=TIMEOUT).text)
+        form = manager.get(url, timeout=TIMEOUT)
     except requests.Timeout:
         return TIMEOUT * 1000, 504
+    if form.status_code >= 500:  # no form to save: the attempt failed already
+        return (time.monotonic() - started) * 1000, form.status_code
+    parser.feed(form.text)
     fields = [(k, f"<p>Sửa lần {n}.</p>" if k == "description" else v) for k, v in parser.fields]
     ms, status = timed(
         lambda: manager.post(url, data=fields, allow_redirects=False, timeout=TIMEOUT)
