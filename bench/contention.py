@@ -27,18 +27,16 @@ from __future__ import annotations
 import argparse
 import math
 import os
-import re
 import socket
 import sqlite3
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from collections.abc import Iterator
 from contextlib import ExitStack
 from contextlib import closing
 from contextlib import contextmanager
-from html.parser import HTMLParser
+from dataclasses import dataclass
 from pathlib import Path
 
 # The sandboxes' consent helpers and the process helpers live with the tests.
@@ -47,6 +45,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import _sync_setup as setup
 import flask_migrate
 import requests
+from _contention_manager import TIMEOUT
+from _contention_manager import csrf
+from _contention_manager import log_in
+from _contention_manager import save_draft
+from _contention_manager import timed
 from flask import Flask
 from sqlalchemy import func
 from sqlalchemy import select
@@ -79,9 +82,8 @@ CONSENT = {
     "shopee": env_shopee.consent,
     "tiktok": env_tiktok.consent_via,
 }
-CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-LOCKED = "database is locked"
-TIMEOUT = 120  # seconds a page may take before the manager counts it as failed
+# Once per failed transaction: SQLAlchemy's wrapper of the driver's error, in any log.
+LOCKED = "(sqlite3.OperationalError) database is locked"
 
 
 def free_port() -> int:
@@ -161,25 +163,6 @@ def _up(base_url: str) -> bool:
         return False
 
 
-def csrf(page: requests.Response) -> str:
-    found = CSRF.search(page.text)
-    assert found is not None, f"no CSRF token on {page.url}"
-    return found.group(1)
-
-
-def log_in(base_url: str) -> requests.Session:
-    manager = requests.Session()
-    form = manager.get(f"{base_url}/login", timeout=30)
-    answer = manager.post(
-        f"{base_url}/login",
-        data={"email": EMAIL, "password": PASSWORD, "csrf_token": csrf(form)},
-        allow_redirects=False,
-        timeout=30,
-    )
-    assert answer.status_code == 302, answer.status_code
-    return manager
-
-
 def connect_shops(app: Flask, manager: requests.Session, base_url: str) -> list[int]:
     """Each platform's shop connected through its consent page, the category mapped."""
     for platform, consent in CONSENT.items():
@@ -204,83 +187,6 @@ def connect_shops(app: Flask, manager: requests.Session, base_url: str) -> list[
         ids = [shop.id for shop in shops]
         db.session.remove()
     return ids
-
-
-class FormFields(HTMLParser):
-    """The fields the product form would submit (what a browser sends on "save")."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.fields: list[tuple[str, str]] = []
-        self._inside = False
-        self._select: str | None = None
-        self._chosen: str | None = None
-        self._textarea: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k: v or "" for k, v in attrs}
-        if tag == "form":
-            self._inside = "product-form" in a.get("class", "")
-        elif tag == "option" and self._select:
-            if "selected" in a or not self._chosen:  # a browser sends the first by default
-                self._chosen = a.get("value", "")
-        elif not self._inside or "name" not in a:
-            return
-        elif tag == "input" and a.get("type", "text") not in {"submit", "button", "file"}:
-            if a.get("type") not in {"checkbox", "radio"} or "checked" in a:
-                self.fields.append((a["name"], a.get("value", "")))
-        elif tag == "select":
-            self._select, self._chosen = a["name"], None
-        elif tag == "textarea":
-            self._textarea = a["name"]
-            self.fields.append((a["name"], ""))
-
-    def handle_data(self, data: str) -> None:
-        if self._textarea:
-            name, text = self.fields[-1]
-            self.fields[-1] = (name, text + data)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "form":
-            self._inside = False
-        elif tag == "select" and self._select:
-            self.fields.append((self._select, self._chosen or ""))
-            self._select = None
-        elif tag == "textarea":
-            self._textarea = None
-
-
-def timed(call: Callable[[], requests.Response]) -> tuple[float, int]:
-    """Milliseconds and status of one request; a request that timed out counts as 504."""
-    started = time.monotonic()
-    try:
-        status = call().status_code
-    except requests.Timeout:
-        status = 504
-    return (time.monotonic() - started) * 1000, status
-
-
-def save_draft(
-    manager: requests.Session, base_url: str, draft_id: int, n: int
-) -> tuple[float, int]:
-    """Open the draft's form and save it with a new description: (save ms, status)."""
-    url = f"{base_url}/products/{draft_id}/edit"
-    parser = FormFields()
-    started = time.monotonic()
-    try:
-        form = manager.get(url, timeout=TIMEOUT)
-    except requests.Timeout:
-        return TIMEOUT * 1000, 504
-    if form.status_code >= 500:  # no form to save: the attempt failed already
-        return (time.monotonic() - started) * 1000, form.status_code
-    parser.feed(form.text)
-    fields = [(k, f"<p>Sửa lần {n}.</p>" if k == "description" else v) for k, v in parser.fields]
-    ms, status = timed(
-        lambda: manager.post(url, data=fields, allow_redirects=False, timeout=TIMEOUT)
-    )
-    if status != 302 and status < 500:
-        raise SystemExit(f"the save was refused ({status}): the bench sends a bad form")
-    return ms, status
 
 
 def p95(values: list[float]) -> float:
@@ -313,22 +219,23 @@ def browse(
     draft_id: int,
     shop_ids: list[int],
     timeout: float,
-) -> tuple[list[float], list[float], int]:
-    """The manager's loop while the syncs run: (page ms, save ms, answers of 500 or more)."""
+) -> tuple[list[float], list[float], int, int]:
+    """The manager's loop while the syncs run: page ms, save ms, and how many requests
+    failed (500 or more) and timed out."""
     pages: list[float] = []
     saves: list[float] = []
-    errors, deadline = 0, time.monotonic() + timeout
+    failed, timed_out, deadline = 0, 0, time.monotonic() + timeout
     while syncs_running(app, shop_ids):
         if time.monotonic() > deadline:
             raise SystemExit(f"the syncs did not end within {timeout:.0f} s")
         ms, status = timed(lambda: manager.get(f"{base_url}/products/", timeout=TIMEOUT))
         pages.append(ms)
-        errors += status >= 500
+        failed, timed_out = failed + (status >= 500), timed_out + (status == 504)
         ms, status = save_draft(manager, base_url, draft_id, len(saves))
         saves.append(ms)
-        errors += status >= 500
+        failed, timed_out = failed + (status >= 500), timed_out + (status == 504)
         time.sleep(0.25)  # a person reads the page before the next click
-    return pages, saves, errors
+    return pages, saves, failed, timed_out
 
 
 def listed(app: Flask) -> int:
@@ -345,44 +252,56 @@ def locked_lines(logs: dict[str, Path]) -> int:
     return sum(path.read_text(errors="replace").count(LOCKED) for path in logs.values())
 
 
+@dataclass
+class Figures:
+    idle: list[float]
+    pages: list[float]
+    saves: list[float]
+    failed: int  # the manager's requests answered 500 or more, or timed out
+    locked: int  # "database is locked" in any process's log, plus timed-out requests
+    took: float
+    live: int
+
+
+def measure(folder: Path, products: int, idle_loads: int) -> Figures:
+    """Build, start what ``make run`` starts, connect the shops, then time the manager."""
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    app, draft_id = build(folder, base_url, products)
+    try:
+        with make_run(folder, app, port) as logs:
+            wait_until("the web server", lambda: _up(base_url), 60)
+            manager = log_in(base_url, EMAIL, PASSWORD)
+            shop_ids = connect_shops(app, manager, base_url)
+            page = f"{base_url}/products/"
+            idle = [timed(lambda: manager.get(page, timeout=60))[0] for _ in range(idle_loads)]
+            started = time.monotonic()
+            start_syncs(app, shop_ids)
+            pages, saves, failed, timed_out = browse(
+                app, manager, base_url, draft_id, shop_ids, timeout=600 + 10 * products
+            )
+            took, live = time.monotonic() - started, listed(app)
+        # A request that timed out left no error in a log (gunicorn may kill it later).
+        return Figures(idle, pages, saves, failed, locked_lines(logs) + timed_out, took, live)
+    finally:
+        setup.stop_redis(app)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--products", type=int, default=200)
     parser.add_argument("--idle", type=int, default=40, help="page loads timed before the sync")
     args = parser.parse_args()
-    port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory(prefix="bench-contention-") as tmp:
-        folder = Path(tmp)
-        app, draft_id = build(folder, base_url, args.products)
-        try:
-            with make_run(folder, app, port) as logs:
-                wait_until("the web server", lambda: _up(base_url), 60)
-                manager = log_in(base_url)
-                shop_ids = connect_shops(app, manager, base_url)
-                idle = [
-                    timed(lambda: manager.get(f"{base_url}/products/", timeout=60))[0]
-                    for _ in range(args.idle)
-                ]
-                started = time.monotonic()
-                start_syncs(app, shop_ids)
-                pages, saves, errors = browse(
-                    app, manager, base_url, draft_id, shop_ids, timeout=600 + 10 * args.products
-                )
-                took = time.monotonic() - started
-                live = listed(app)
-            errors += locked_lines(logs)
-        finally:
-            setup.stop_redis(app)
+        f = measure(Path(tmp), args.products, args.idle)
     print(
-        f"sync of {3 * args.products} creates ({live} listings live) took {took:.0f} s; "
-        f"{len(pages)} page loads, "
-        f"{len(saves)} saves during it (page max {max(pages, default=0):.0f} ms, "
-        f"save max {max(saves, default=0):.0f} ms)"
+        f"sync of {3 * args.products} creates ({f.live} listings live) took {f.took:.0f} s; "
+        f"during it {len(f.pages)} page loads and {len(f.saves)} saves, {f.failed} failed "
+        f"(page max {max(f.pages, default=0):.0f} ms, save max {max(f.saves, default=0):.0f} ms)"
     )
     print(
-        f"contention: page p95 {p95(pages):.0f} ms during sync (idle {p95(idle):.0f} ms), "
-        f"save p95 {p95(saves):.0f} ms, locked errors {errors}"
+        f"contention: page p95 {p95(f.pages):.0f} ms during sync (idle {p95(f.idle):.0f} ms), "
+        f"save p95 {p95(f.saves):.0f} ms, locked errors {f.locked}"
     )
 
 
