@@ -18,8 +18,9 @@ ROOT = Path(__file__).resolve().parents[1]
     [
         ("bench/sync.py", ["--products", "3", "--platforms", "lazada,shopee"], "sync: "),
         ("bench/images.py", ["--photos", "1", "--repeat", "1"], "images: "),
+        ("bench/contention.py", ["--products", "2", "--idle", "3"], "contention: "),
     ],
-    ids=["sync", "images"],
+    ids=["sync", "images", "contention"],
 )
 def test_benchmark_runs_to_its_last_line(script: str, args: list[str], last_line: str) -> None:
     done = subprocess.run(

@@ -216,9 +216,10 @@ def refresh_tokens(shop: Shop, seen_access_token: str) -> None:
     """Refresh once, under a lock, so two workers never both spend a single-use refresh token.
 
     A refresh is a commit point: the caller's work so far is committed first (so the
-    next read sees what other workers committed), and the new tokens are committed
-    at once, because the platform has already retired the old refresh token and a
-    later rollback must not lose the new one.
+    next read sees what other workers committed, and no transaction waits for the lock
+    or the platform), and the new tokens are committed at once, because the platform
+    has already retired the old refresh token and a later rollback must not lose the
+    new one.
     """
     lock = rq.get_queue().connection.lock(
         f"lock:shop-refresh:{shop.id}",
@@ -231,8 +232,9 @@ def refresh_tokens(shop: Shop, seen_access_token: str) -> None:
         if shop.access_token != seen_access_token:
             log.info("shop %r already refreshed by another worker", shop.id)
             return
+        connector = build_connector(shop.platform, shop)
         try:
-            tokens = build_connector(shop.platform, shop).refresh()
+            tokens = outside_transaction(connector.refresh)
         except AuthError as exc:
             _mark(shop, ShopStatus.NEEDS_REAUTH, exc.message)
             db.session.commit()
@@ -242,6 +244,16 @@ def refresh_tokens(shop: Shop, seen_access_token: str) -> None:
         log.info("shop %r tokens refreshed", shop.id)
 
 
+def outside_transaction(request: Callable[[], T]) -> T:
+    """Commit, then make the platform request: no transaction is ever held across network
+    I/O or the rate limiter's sleeps. On SQLite a held write lock would stop every other
+    writer (the manager's saves, the sandbox's own requests) for the whole call, and even
+    a read transaction pins an old snapshot. The caller must have read what ``request``
+    needs into plain values: an ORM attribute read inside it would begin a new one."""
+    db.session.commit()
+    return request()
+
+
 def _mark(shop: Shop, status: ShopStatus, error: str) -> None:
     shop.status = status
     shop.last_error, shop.last_error_at = error, utcnow()
@@ -249,21 +261,25 @@ def _mark(shop: Shop, status: ShopStatus, error: str) -> None:
 
 def call(shop: Shop, action: Callable[[Connector], T]) -> T:
     """Run ``action`` with a connector for the shop: refresh ahead of expiry, and once more
-    when the platform says the token expired; record success or the error."""
+    when the platform says the token expired; record success or the error.
+
+    A commit point: the caller's work so far is committed before the platform is called
+    (``outside_transaction``), so ``action`` must take plain values, not ORM objects."""
     if shop.status == ShopStatus.NEEDS_REAUTH:
         raise AuthError("the shop must be authorized again", refreshable=False)
     connector = build_connector(shop.platform, shop)
     if connector.needs_refresh(utcnow()):
-        refresh_tokens(shop, shop.access_token)
+        refresh_tokens(shop, connector.tokens.access_token if connector.tokens else "")
         connector = build_connector(shop.platform, shop)
     try:
         try:
-            result = action(connector)
+            result = outside_transaction(lambda: action(connector))
         except AuthError as exc:
             if not exc.refreshable:
                 raise
-            refresh_tokens(shop, shop.access_token)
-            result = action(build_connector(shop.platform, shop))
+            refresh_tokens(shop, connector.tokens.access_token if connector.tokens else "")
+            retry = build_connector(shop.platform, shop)
+            result = outside_transaction(lambda: action(retry))
     except AuthError as exc:
         if not exc.refreshable:
             _mark(shop, ShopStatus.NEEDS_REAUTH, exc.message)

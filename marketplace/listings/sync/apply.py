@@ -95,6 +95,9 @@ def log_failure(shop: Shop, listing: Listing | None, action: str, error: Excepti
 
 
 def _call(shop: Shop, action: Callable[[Connector], T]) -> T:
+    """The gateway commits before it calls out: ``action`` must capture plain values only
+    (ids, strings, payload dataclasses), or reading an expired ORM attribute inside it
+    would open a transaction for the length of the call."""
     return services.call(shop, action)
 
 
@@ -263,7 +266,8 @@ def push_create(shop: Shop, listing: Listing, resumed: bool, reserved: dict[int,
     digest = planning.payload_hash(wanted)
     try:
         item = to_send(shop, product, wanted)
-        found = _call(shop, lambda c: c.find_by_seller_sku(listing.seller_sku)) if resumed else None
+        sku = listing.seller_sku  # read now: the call commits, and nothing loads during it
+        found = _call(shop, lambda c: c.find_by_seller_sku(sku)) if resumed else None
         if found is not None:
             linked = _call(shop, lambda c: c.update_item(found.platform_item_id, item))
             _bind(listing, product, linked, item, digest)
@@ -287,7 +291,8 @@ def push_update(shop: Shop, listing: Listing, reserved: dict[int, int]) -> None:
     digest = planning.payload_hash(wanted)
     try:
         item = to_send(shop, product, wanted, listing)
-        remote = _call(shop, lambda c: c.update_item(str(listing.platform_item_id), item))
+        item_id = str(listing.platform_item_id)  # read now: nothing loads during the call
+        remote = _call(shop, lambda c: c.update_item(item_id, item))
     except ConnectorError as exc:
         _failed(shop, listing, "update", exc, digest)
         return
@@ -313,7 +318,8 @@ def _pushed(
 def settle_pending(shop: Shop, listing: Listing) -> None:
     """A product archived while its create was cut short: delist what the platform made,
     or drop the binding if it made nothing."""
-    found = _call(shop, lambda c: c.find_by_seller_sku(listing.seller_sku))
+    sku = listing.seller_sku  # read now: nothing loads during the call
+    found = _call(shop, lambda c: c.find_by_seller_sku(sku))
     if found is None:
         db.session.delete(listing)
         return

@@ -42,6 +42,9 @@ def stock_lock(shop: Shop) -> Iterator[None]:
     """
     seconds = float(current_app.config["SYNC_LOCK_SECONDS"])
     lease = Lease(rq.get_queue().connection, f"lock:shop-stock:{shop.id}", seconds)
+    # Never wait for the lease inside a transaction: on SQLite a held write lock would
+    # stop every other writer for as long as the other push runs.
+    db.session.commit()
     if not lease.acquire(wait=10 * seconds):
         raise TimeoutError(f"shop {shop.id}: price/stock lease still held")
     try:
