@@ -103,9 +103,9 @@ def test_a_backup_taken_during_a_sync_restores_intact(
     thread = threading.Thread(target=sync, args=(source.app, source.shop_id, errors))
     thread.start()
     try:
-        # Not by reading the database: the sync holds SQLite's write lock between its
-        # commits, and a session here would wait for it (BEGIN IMMEDIATE). The backup
-        # reads without it (WAL).
+        # By an event, not by reading the database: the test needs the sync to be
+        # between two creates when the backup starts. The backup reads without the
+        # write lock (WAL).
         assert created.wait(60), "the sync created nothing in 60 s"
         path = tmp_path / "during-sync.tar.gz"
         result = cli(source.app, "backup", "--with-keys", "--output", str(path))
