@@ -1,4 +1,5 @@
-"""``GET /storefront`` on every sandbox: the demo shop's listings as a buyer would see them.
+"""``GET /storefront`` on every sandbox: a seller shop's listings as a buyer would see them
+(``?shop=<the platform's shop id>``; the demo shop without it).
 
 A cooperative manager who just synced wants to *see* the result on the marketplace.
 Each sandbox reads its own store (``shopee/storefront.py`` and its siblings turn the
@@ -19,6 +20,7 @@ from typing import Any
 
 from flask import Blueprint
 from flask import Response
+from flask import abort
 from flask import render_template
 from flask import request
 
@@ -74,8 +76,9 @@ class Page:
         return self.number < self.pages
 
 
-# A sandbox's reader: its demo shop's name and every listing it shows (deleted ones left out).
-Reader = Callable[[], tuple[str, list[Listing]]]
+# A sandbox's reader: given a shop id (None: the demo shop), that shop's name and every
+# listing it shows (deleted ones left out); None for a shop the sandbox does not have.
+Reader = Callable[[str | None], tuple[str, list[Listing]] | None]
 
 
 def whole_dong(value: Any) -> int:
@@ -122,7 +125,10 @@ def blueprint(platform: str, read: Reader) -> Blueprint:
 
     @bp.get("/storefront")
     def show() -> Response:
-        shop_name, listings = read()
+        found = read(request.args.get("shop") or None)
+        if found is None:
+            abort(404)
+        shop_name, listings = found
         page = paginate(listings, request.args.get("page", 1, type=int))
         html = render_template(
             f"sandbox/{platform}/storefront.html", shop_name=shop_name, page=page

@@ -10,11 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
+from marketplace.catalog.models import Cooperative
 from marketplace.demo import seed_demo
 from marketplace.demo_photos import add_demo_photos
 from marketplace.extensions import db
+from marketplace.sandbox.mount import open_demo_shops
 from marketplace.sandbox.mount import register_demo_apps
 from tests import processes
 from tests.conftest import make_app
@@ -60,6 +63,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, redis_base_url: str) -
         seed_demo()
         add_demo_photos()
         register_demo_apps(base_url)
+        # As `make run` seeds them: a sandbox shop per cooperative, each test's manager
+        # authorises its own (a platform shop belongs to one cooperative at a time).
+        open_demo_shops(list(db.session.scalars(select(Cooperative.name))))
         db.session.commit()
         db.session.remove()
     env = os.environ | processes.instance_env(instance)

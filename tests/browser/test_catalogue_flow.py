@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 
+from marketplace.demo_data import COOPERATIVES
+
 pytestmark = [pytest.mark.browser, pytest.mark.worker]
 
 
@@ -25,6 +27,16 @@ def log_in(page: Any, email: str) -> None:
     page.get_by_label("Mật khẩu").fill("demo1234")
     page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_url("**/products/")
+
+
+def grant_own_shop(page: Any, email: str) -> None:
+    """On a sandbox's consent page, authorise the shop named after the manager's cooperative,
+    as a seller picks their own: a platform shop belongs to one cooperative at a time."""
+    number = int(email.split("@")[0].removeprefix("manager") or 1)
+    choice = page.locator("form select").first
+    own = choice.locator("option", has_text=COOPERATIVES[number - 1].name)
+    choice.select_option(own.get_attribute("value"))
+    page.get_by_role("button", name="Cấp quyền", exact=True).click()
 
 
 def test_manager_creates_and_finds_a_product(phone: Any) -> None:
@@ -114,7 +126,7 @@ def test_manager_connects_a_sandbox_shop(phone: Any, platform: str, button: str)
     page.wait_for_url(f"**/sandbox/{platform}/**")
     no_sideways_scroll(page)
     page.screenshot(path=str(page.output_dir / "consent.png"), full_page=True)
-    page.get_by_role("button", name="Cấp quyền", exact=True).click()
+    grant_own_shop(page, "manager4@demo.vn")
     page.wait_for_url("**/shops/")
     assert page.get_by_text("Đã kết nối gian hàng").is_visible()
     assert page.locator(".shop .badge", has_text="Đã kết nối").count() >= 1
@@ -129,7 +141,7 @@ def test_manager_maps_previews_and_syncs_to_a_sandbox_shop(phone: Any) -> None:
     log_in(page, "manager5@demo.vn")
     page.goto("/shops/")
     page.get_by_role("button", name="Kết nối Shopee").click()
-    page.get_by_role("button", name="Cấp quyền", exact=True).click()
+    grant_own_shop(page, "manager5@demo.vn")
     page.wait_for_url("**/shops/")
     page.get_by_role("link", name="Đồng bộ").first.click()
     mappings = page.locator("form.mapping")

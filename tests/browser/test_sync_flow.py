@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from tests.browser.test_catalogue_flow import grant_own_shop
 from tests.browser.test_catalogue_flow import log_in
 from tests.browser.test_catalogue_flow import no_sideways_scroll
 
@@ -17,10 +18,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.worker]
 SHOPS = {"shopee": "Kết nối Shopee", "lazada": "Kết nối Lazada", "tiktok": "Kết nối TikTok Shop"}
 
 
-def connect(page: Any, button: str) -> None:
+def connect(page: Any, button: str, email: str) -> None:
     page.goto("/shops/")
     page.get_by_role("button", name=button).click()
-    page.get_by_role("button", name="Cấp quyền", exact=True).click()
+    grant_own_shop(page, email)
     page.wait_for_url("**/shops/")
 
 
@@ -75,9 +76,20 @@ def apply_sync(page: Any, url: str) -> None:
     assert page.locator("progress").get_attribute("value") == "100"
 
 
+TITLES = {"shopee": "Shopee", "lazada": "Lazada", "tiktok": "TikTok Shop"}
+
+
+def open_storefront(page: Any, platform: str) -> None:
+    """The shop's page on the sandbox, reached as the manager does: from its card on /shops."""
+    page.goto("/shops/")
+    card = page.locator("li.shop", has_text=f"· {TITLES[platform]}")
+    card.get_by_role("link", name="Xem trên sàn thử").click()
+    page.wait_for_url(f"**/sandbox/{platform}/storefront?shop=*")
+
+
 def a_listed_product(page: Any) -> tuple[str, str]:
     """The product page URL and first variant SKU of a product now live on Shopee."""
-    page.goto("/sandbox/shopee/storefront")
+    open_storefront(page, "shopee")
     parent = str(page.locator("li.listing[data-sku^='OCOP-']").first.get_attribute("data-sku"))
     page.goto(f"/products/{parent.removeprefix('OCOP-')}")
     return page.url, page.locator(".variants code").first.inner_text()
@@ -87,7 +99,7 @@ def storefront_price(page: Any, platform: str, product_url: str, sku: str) -> st
     """The price buyers see for the variant on the sandbox's storefront.
 
     A one-variant product is a model-less item on Shopee, listed under the parent SKU."""
-    page.goto(f"/sandbox/{platform}/storefront")
+    open_storefront(page, platform)
     listing = page.locator(f"li.listing[data-sku='OCOP-{product_url.rsplit('/', 1)[1]}']")
     assert listing.count() == 1, page.locator("li.listing, tr[data-sku]").evaluate_all(
         "els => els.map(e => e.dataset.sku)"
@@ -111,7 +123,7 @@ def test_manager_syncs_three_shops_and_follows_a_price_change_and_a_refusal(
     page = phone
     log_in(page, "manager6@demo.vn")
     for button in SHOPS.values():
-        connect(page, button)
+        connect(page, button, "manager6@demo.vn")
     pages = sync_pages(page)
     assert set(pages) == set(SHOPS)
 

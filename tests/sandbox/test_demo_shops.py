@@ -114,6 +114,27 @@ class TestSellerShops:
         else:
             assert tokens.shop_id == opened["id"]
 
+    def test_the_storefront_shows_the_shop_asked_for(self, env: PlatformEnv) -> None:
+        opened = env.control("shops", {"name": "Gian hàng HTX Cam Yên Châu"})
+        url, form, field, _ = consent_page(env)
+        answer = authorize(env, url, form, {field: opened["id"]})
+        params = dict(parse_qsl(urlsplit(answer.headers["Location"]).query))
+        tokens = env.connector().exchange_code(params.pop("code"), params)
+
+        def storefront(shop: str | None) -> requests.Response:
+            query = {} if shop is None else {"shop": shop}
+            return requests.get(f"{env.base_url}/storefront", params=query, timeout=10)
+
+        # By the id our app keeps for the shop (TikTok's cipher), as the /shops link asks.
+        own = storefront(tokens.shop_id)
+        assert own.status_code == 200
+        assert opened["name"] in own.text
+        assert DEMO_SHOP[env.name] not in own.text
+        assert DEMO_SHOP[env.name] in storefront(None).text
+        unknown = storefront("999")
+        assert unknown.status_code == 404
+        assert opened["name"] not in unknown.text
+
     def test_a_shop_the_seller_does_not_have_is_refused_and_issues_no_code(
         self, env: PlatformEnv
     ) -> None:

@@ -366,7 +366,7 @@ class TestLinks:
 
         shops = logged_in(mounted, manager).get("/shops/").get_data(as_text=True)
         assert shops.count("Xem trên sàn thử") == 1
-        assert f'href="{base}/sandbox/shopee/storefront"' in shops
+        assert f'href="{base}/sandbox/shopee/storefront?shop=shopee-1"' in shops
 
         page = logged_in(mounted, admin).get("/admin/sandbox/").get_data(as_text=True)
         assert page.count("Xem gian hàng trên sàn thử") == 3

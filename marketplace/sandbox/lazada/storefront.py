@@ -50,13 +50,17 @@ def _listing(product: dict[str, Any]) -> Listing:
     )
 
 
-def read() -> tuple[str, list[Listing]]:
-    """The demo seller's name and products that are not deleted."""
+def read(seller_id: str | None) -> tuple[str, list[Listing]] | None:
+    """The seller's name (the demo seller's without an id) and products that are not deleted."""
+    wanted = seller_id or str(SELLER["seller_id"])
+    seller = current_sandbox().store.get("sellers", wanted)
+    if seller is None and wanted != str(SELLER["seller_id"]):
+        return None
     products = current_sandbox().store.all("products")
-    return str(SELLER["name"]), [
+    return str((seller or SELLER)["name"]), [
         _listing(p)
         for p in products
-        if p.get("seller_id") == SELLER["seller_id"] and p.get("status") != "Deleted"
+        if str(p.get("seller_id")) == wanted and p.get("status") != "Deleted"
     ]
 
 

@@ -51,9 +51,12 @@ def _variants(item: Json) -> list[Variant]:
     ]
 
 
-def read() -> tuple[str, list[Listing]]:
-    """The demo shop's name and its items that are not deleted."""
-    shop = current_sandbox().store.get("shops", str(DEMO_SHOP_ID)) or {}
+def read(shop_id: str | None) -> tuple[str, list[Listing]] | None:
+    """The shop's name (the demo shop's without an id) and its items that are not deleted."""
+    wanted = shop_id or str(DEMO_SHOP_ID)
+    shop = current_sandbox().store.get("shops", wanted) or {}
+    if not shop and wanted != str(DEMO_SHOP_ID):
+        return None
     listings = [
         Listing(
             seller_sku=str(item.get("item_sku") or ""),
@@ -63,7 +66,7 @@ def read() -> tuple[str, list[Listing]]:
             platform_id=int(item["item_id"]),
             variants=_variants(item),
         )
-        for item in shop_items(DEMO_SHOP_ID)
+        for item in shop_items(int(wanted))
         if item.get("item_status") in LIVE_STATUSES
     ]
     return str(shop.get("shop_name") or ""), listings

@@ -52,13 +52,26 @@ def _listing(product: dict[str, Any]) -> Listing:
     )
 
 
-def read() -> tuple[str, list[Listing]]:
-    """The demo shop's name and products that are neither drafts nor deleted."""
+def _shop(key: str) -> dict[str, Any] | None:
+    """A shop by its id or by its cipher (apps keep the cipher: API calls name the shop by it)."""
+    store = current_sandbox().store
+    found = store.get("shops", key)
+    return found or next((s for s in store.all("shops") if s.get("cipher") == key), None)
+
+
+def read(shop_id: str | None) -> tuple[str, list[Listing]] | None:
+    """The shop's name (the demo shop's without an id) and products that are neither drafts
+    nor deleted."""
+    wanted = shop_id or str(DEMO_SHOP["id"])
+    shop = _shop(wanted)
+    if shop is None and wanted != str(DEMO_SHOP["id"]):
+        return None
+    wanted = str((shop or DEMO_SHOP)["id"])
     products = current_sandbox().store.all("products")
-    return DEMO_SHOP["name"], [
+    return str((shop or DEMO_SHOP)["name"]), [
         _listing(p)
         for p in products
-        if p.get("shop_id") == DEMO_SHOP["id"] and p.get("status") not in NOT_SHOWN
+        if str(p.get("shop_id")) == wanted and p.get("status") not in NOT_SHOWN
     ]
 
 
