@@ -39,6 +39,7 @@ def pull_shop_orders(job_id: str, shop_id: int) -> str | None:
         if shop is None or not _takes_orders(shop):
             return None
         moved = services.pull_orders(shop)
+        jobs.check_lease()  # a rerun may be under way: only one of them may commit
         db.session.commit()
         if moved:
             stock_moved.send(shop)
