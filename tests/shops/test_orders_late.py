@@ -3,7 +3,6 @@ Vietnamese on /shops (per shop) and on the manager's home, the product list."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from datetime import timedelta
 from typing import Any
 
@@ -99,5 +98,3 @@ def test_another_cooperatives_late_shop_is_not_shown(
     auth.login_as(manager)
     shops_page, home = pages(client)
     assert BANNER not in shops_page + home
-
-
