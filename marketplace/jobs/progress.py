@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from redis.exceptions import ConnectionError as RedisConnectionError
 from rq import get_current_job
 
 from marketplace.common.lease import Lease
@@ -93,6 +94,12 @@ def _body(job_id: str, record: JobRecord) -> Iterator[JobRecord]:
         db.session.rollback()
         _finish(job_id, QUEUED, exc.message)
         log.warning("job %r lost its heartbeat; it runs again", job_id)
+    except RedisConnectionError:
+        # Redis went away under the job (a restart): not the job's fault, so it runs again
+        # once Redis is back (requeue_stalled), instead of ending failed.
+        db.session.rollback()
+        _finish(job_id, QUEUED, N_("The job lost contact with Redis and runs again."))
+        log.warning("job %r lost Redis; it runs again", job_id, exc_info=True)
     except JobStopped as exc:
         db.session.rollback()
         _finish(job_id, FAILED, exc.message)

@@ -251,7 +251,7 @@ def test_jobs_caught_by_a_redis_restart_finish_within_a_minute_once(
         the_minutes_cron(coop)  # every minute under `flask rq cron`; sooner costs nothing
         return set(statuses(coop, ids).values()) == {jobs.FINISHED}
 
-    wait_for(all_finished, f"every job to finish: {statuses(coop, ids)}", MINUTE)
+    wait_for(all_finished, "every job to finish", MINUTE)
     assert time.monotonic() - back < MINUTE
 
     with coop.app.app_context():
