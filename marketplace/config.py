@@ -65,6 +65,14 @@ class Config:
     # A shop's sync holds a lease this long, renewed while the sync lives: a killed
     # sync's shop is free again at most this long after the kill.
     SYNC_LOCK_SECONDS = float(_env("SYNC_LOCK_SECONDS", "60") or 60)
+    # A job recorded as queued this long that RQ does not know, or knows as ended, is dead
+    # (its push was lost, or it failed before marking its record).
+    JOB_GRACE_SECONDS = float(_env("JOB_GRACE_SECONDS", "30") or 30)
+    # A running job renews its heartbeat lease; it lapses this long after its worker died.
+    JOB_HEARTBEAT_SECONDS = float(_env("JOB_HEARTBEAT_SECONDS", "90") or 90)
+    # Orders are pulled every minute: a shop whose last pull is older than this is shown
+    # as a problem (stock on the other shops no longer follows its orders).
+    ORDERS_LATE_SECONDS = float(_env("ORDERS_LATE_SECONDS", "180") or 180)
     EXPORT_DIR: str | None = None  # None: instance/exports
     EXPORT_RETENTION = timedelta(days=7)
     MEDIA_ROOT = _env("MEDIA_ROOT")  # None: instance/media

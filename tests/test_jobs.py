@@ -23,6 +23,7 @@ from marketplace.catalog import tasks
 from marketplace.common.models import utcnow
 from marketplace.extensions import db
 from marketplace.extensions import rq
+from marketplace.jobs.liveness import heartbeat
 from marketplace.sales import tasks as sales_tasks
 from tests import factories
 from tests.conftest import make_app
@@ -243,7 +244,7 @@ class TestRealWorker:
 
 
 class TestRequeueStalled:
-    """The five-minute cron: jobs Redis lost are pushed again, dead started ones run again."""
+    """The minute's cron: jobs Redis lost are pushed again, dead started ones run again."""
 
     def _record(
         self, job_id: str, status: str, kind: str = "shop_sync", queue: str = jobs.SYNC
@@ -298,7 +299,13 @@ class TestRequeueStalled:
             for record, status in ((dead, JobStatus.FAILED), (live, JobStatus.STARTED)):
                 queue.enqueue("marketplace.listings.sync.tasks.sync_shop", job_id=record.id)
                 Job.fetch(record.id, connection=queue.connection).set_status(status)
-        assert jobs.requeue_stalled() == 1
+            # The live one's worker renews its heartbeat; the dead one's lapsed.
+            alive = heartbeat(live.id)
+            assert alive.acquire()
+        try:
+            assert jobs.requeue_stalled() == 1
+        finally:
+            alive.release()
         fresh = db.session.get(jobs.JobRecord, "sync-shop-424202")
         assert fresh is not None
         assert (fresh.status, fresh.kind, fresh.queue) == (jobs.QUEUED, "shop_sync", "sync")

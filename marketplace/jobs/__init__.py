@@ -3,7 +3,8 @@
 * ``declare``: ``@job(...)`` and ``@periodic(...)`` beside the function they declare;
   the registry that the scheduler and ``requeue_stalled`` read.
 * ``queue``: queue names, enqueue after commit, what RQ still knows of a job.
-* ``progress``: a running job's record (``tracked``) and progress bar.
+* ``progress``: a running job's record (``tracked``), heartbeat and progress bar.
+* ``liveness``: whether a queued or running job is dead (``is_dead``).
 * ``models``: ``JobRecord``; ``views``: ``/jobs/<id>``.
 """
 
@@ -19,6 +20,7 @@ from marketplace.jobs.declare import job
 from marketplace.jobs.declare import periodic
 from marketplace.jobs.declare import register_schedule
 from marketplace.jobs.declare import requeue_stalled
+from marketplace.jobs.liveness import is_dead
 from marketplace.jobs.models import CANCELED
 from marketplace.jobs.models import FAILED
 from marketplace.jobs.models import FINISHED
@@ -27,6 +29,8 @@ from marketplace.jobs.models import STARTED
 from marketplace.jobs.models import TERMINAL
 from marketplace.jobs.models import JobRecord
 from marketplace.jobs.progress import JobStopped
+from marketplace.jobs.progress import LeaseLost
+from marketplace.jobs.progress import check_lease
 from marketplace.jobs.progress import report_progress
 from marketplace.jobs.progress import tracked
 from marketplace.jobs.queue import DEFAULT
@@ -67,10 +71,13 @@ __all__ = [
     "Job",
     "JobRecord",
     "JobStopped",
+    "LeaseLost",
     "abandon",
     "cancel",
+    "check_lease",
     "gave_up",
     "init_app",
+    "is_dead",
     "job",
     "job_state",
     "periodic",

@@ -11,27 +11,22 @@ from __future__ import annotations
 import functools
 import importlib
 import inspect
-import json
 import logging
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
 
-from marketplace.common.models import utcnow
 from marketplace.extensions import db
+from marketplace.jobs.liveness import is_dead
 from marketplace.jobs.models import QUEUED
 from marketplace.jobs.models import STARTED
-from marketplace.jobs.models import TERMINAL
 from marketplace.jobs.models import JobRecord
 from marketplace.jobs.queue import DEFAULT
 from marketplace.jobs.queue import abandon
-from marketplace.jobs.queue import fetch_rq_job
-from marketplace.jobs.queue import gave_up
-from marketplace.jobs.queue import push
+from marketplace.jobs.queue import push_again
 from marketplace.jobs.queue import record_and_push
 
 log = logging.getLogger(__name__)
@@ -78,7 +73,7 @@ class Job:
         """Record the job now and push it to RQ after the caller's commit.
 
         With an id template, a job for the same arguments that is still queued or running
-        is returned instead of a second one.
+        is returned instead of a second one, unless it is dead: then it is replaced.
         """
         params = dict(zip(self.params, args, strict=False)) | kwargs
         if sorted(params) != sorted(self.params):
@@ -159,35 +154,23 @@ def register_schedule(rq_ext: Any) -> None:
             rq_ext.cron_register(item.func, item.every, queue=item.queue)
 
 
-@periodic(300)
-def requeue_stalled(older_than_seconds: int = 300) -> int:
-    """Cron: push again the jobs recorded as queued that RQ does not know (Redis was down),
-    and run again the started ones whose worker died, for the kinds declared requeueable."""
-    cutoff = utcnow() - timedelta(seconds=older_than_seconds)
-    stalled = db.session.scalars(
-        select(JobRecord).where(
-            JobRecord.status.in_((QUEUED, STARTED)), JobRecord.updated_at < cutoff
-        )
+# Every minute: a dead order pull is queued again before the next minute's pull wants it.
+@periodic(60)
+def requeue_stalled() -> int:
+    """Cron: run again every dead job (``is_dead``) of a kind declared requeueable, from its
+    stored arguments, under its own record; close a dead running one that may not rerun."""
+    candidates = db.session.scalars(
+        select(JobRecord).where(JobRecord.status.in_((QUEUED, STARTED)))
     ).all()
     count = 0
-    for record in stalled:
-        if record.status == STARTED:
-            if not gave_up(record):
-                continue
-            abandon(record)
-        elif fetch_rq_job(record.id) is not None:
+    for record in candidates:
+        if not is_dead(record):
             continue
         declared = JOBS.get(record.kind)
         if declared is not None and declared.requeue and record.args is not None:
-            _requeue(declared, record)
+            push_again(record, declared.func, declared.timeout)
             count += 1
-    db.session.commit()  # a job: it commits its own work
+        elif record.status == STARTED:
+            abandon(record)
+    db.session.commit()  # a job: it commits its own work; the pushes follow the commit
     return count
-
-
-def _requeue(declared: Job, record: JobRecord) -> None:
-    params = json.loads(record.args or "{}")
-    if record.status in TERMINAL:  # abandoned just now: a fresh record, pushed after commit
-        declared.enqueue(for_cooperative=record.cooperative_id, by_user=record.user_id, **params)
-    else:
-        push(record.queue, declared.func, record.id, params, declared.timeout)

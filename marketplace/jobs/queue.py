@@ -12,14 +12,15 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from rq.exceptions import NoSuchJobError
-from rq.job import Job as RQJob
 from rq.job import JobStatus
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from marketplace.common.models import utcnow
 from marketplace.extensions import db
 from marketplace.extensions import rq
+from marketplace.jobs.liveness import fetch_rq_job
+from marketplace.jobs.liveness import is_dead
 from marketplace.jobs.models import FAILED
 from marketplace.jobs.models import QUEUED
 from marketplace.jobs.models import STARTED
@@ -55,15 +56,17 @@ def record_and_push(
     """Record a job now and push it to RQ after the current transaction commits.
 
     The job function is called as ``func(job_id, **params)``. With a deterministic
-    ``job_id``, a job that is still queued or running is returned instead of a second one.
+    ``job_id``, a job that is still queued or running is returned instead of a second one;
+    a dead one (``is_dead``) is replaced, so one lost job never blocks its later runs.
     """
     if queue not in QUEUES:
         raise ValueError(f"unknown queue {queue!r}")
     if job_id is not None:
         existing = db.session.get(JobRecord, job_id)
-        if existing is not None and existing.status not in TERMINAL:
+        if existing is not None and existing.status not in TERMINAL and not is_dead(existing):
             return existing
         if existing is not None:
+            drop_rq_copy(job_id)
             db.session.delete(existing)
             db.session.flush()
     record = JobRecord(
@@ -111,14 +114,6 @@ def push(
     )
 
 
-def fetch_rq_job(job_id: str) -> RQJob | None:
-    """RQ's copy of the job, if Redis still has it."""
-    try:
-        return RQJob.fetch(job_id, connection=rq.get_queue(DEFAULT).connection)
-    except NoSuchJobError:
-        return None
-
-
 def gave_up(record: JobRecord) -> bool:
     """Whether RQ will never run or finish this not-yet-ended job any more.
 
@@ -133,11 +128,29 @@ def gave_up(record: JobRecord) -> bool:
     return job.get_status() in (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED)
 
 
+def drop_rq_copy(job_id: str) -> None:
+    """Forget RQ's copy of a job, also in RQ's registries, so the id can be queued afresh."""
+    job = fetch_rq_job(job_id)
+    if job is not None:
+        job.delete()
+
+
+def push_again(record: JobRecord, func: Callable[..., Any], timeout: int | None) -> None:
+    """Run a dead job again under its own record: queued anew, pushed after the commit."""
+    drop_rq_copy(record.id)
+    record.status, record.updated_at = QUEUED, utcnow()
+    record.message = N_("The job was interrupted and runs again.")
+    params = json.loads(record.args or "{}")
+    db.session.flush()
+    db.session.info.setdefault(_PENDING_KEY, []).append(
+        (record.queue, func, record.id, params, timeout)
+    )
+    log.warning("job %r was dead; queued again", record.id)
+
+
 def abandon(record: JobRecord) -> None:
     """Close the record of a job that died without ending it, and drop RQ's copy."""
-    job = fetch_rq_job(record.id)
-    if job is not None:
-        job.delete()  # also out of RQ's registries, so the id can be queued afresh
+    drop_rq_copy(record.id)
     record.status = FAILED
     record.message = N_("The job was interrupted. The next run continues where it stopped.")
     db.session.flush()

@@ -20,6 +20,7 @@ from rq.exceptions import InvalidJobOperation
 from rq.job import JobStatus
 
 from marketplace.extensions import db
+from marketplace.jobs.liveness import fetch_rq_job
 from marketplace.jobs.models import CANCELED
 from marketplace.jobs.models import FAILED
 from marketplace.jobs.models import FINISHED
@@ -27,7 +28,6 @@ from marketplace.jobs.models import STARTED
 from marketplace.jobs.models import TERMINAL
 from marketplace.jobs.models import JobRecord
 from marketplace.jobs.queue import N_
-from marketplace.jobs.queue import fetch_rq_job
 
 log = logging.getLogger(__name__)
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")

@@ -108,17 +108,36 @@ def pull_orders(shop: Shop, now: datetime | None = None) -> bool:
         state = OrderPull(shop_id=shop.id, pulled_to=now)
         db.session.add(state)
     state.pulled_to, state.last_error = now, None
+    shop.last_orders_pulled_at = now
     db.session.flush()
     log.info("shop %r: %d orders pulled, stock moved: %s", shop.id, len(orders), moved)
     return moved
 
 
 def upsert_order(shop: Shop, seen: remote.Order) -> bool:
-    """Store what the platform says about one order; True when stock is affected."""
+    """Store what the platform says about one order; True when stock is affected.
+
+    Safe against a re-run and a concurrent pull or push of the same order: the order row
+    is locked while it is compared (PostgreSQL; SQLite has one writer anyway), and an
+    insert that loses the race to another pull's is undone alone (its savepoint) and
+    the order applied again over the winner's, so its stock moves once.
+    """
+    try:
+        with db.session.begin_nested():
+            return _upsert(shop, seen)
+    except IntegrityError:
+        log.info("order %r inserted meanwhile by another pull", seen.platform_order_id)
+    with db.session.begin_nested():
+        return _upsert(shop, seen)
+
+
+def _upsert(shop: Shop, seen: remote.Order) -> bool:
     order = db.session.scalar(
-        select(Order).where(
-            Order.shop_id == shop.id, Order.platform_order_id == seen.platform_order_id
-        )
+        select(Order)
+        .where(Order.shop_id == shop.id, Order.platform_order_id == seen.platform_order_id)
+        .with_for_update()
+        # Read the row as committed now, not as this session saw it before the lock.
+        .execution_options(populate_existing=True)
     )
     first_seen = order is None
     if order is None:

@@ -14,21 +14,15 @@ from sqlalchemy import select
 
 from marketplace import jobs
 from marketplace.common.models import utcnow
-from marketplace.connectors.types import Capability
 from marketplace.extensions import db
 from marketplace.sales import services
 from marketplace.sales.models import PushEvent
 from marketplace.sales.signals import stock_moved
-from marketplace.shops import services as shop_services
+from marketplace.shops import health
 from marketplace.shops.models import Shop
 from marketplace.shops.models import ShopStatus
 
 log = logging.getLogger(__name__)
-
-
-def _takes_orders(shop: Shop) -> bool:
-    connector = shop_services.registry.get_connector(shop.platform)
-    return shop.status == ShopStatus.CONNECTED and Capability.ORDERS in connector.capabilities
 
 
 @jobs.job(kind="order_pull", queue=jobs.SALES, id="pull-orders-{shop_id}", requeue=True)
@@ -36,9 +30,10 @@ def pull_shop_orders(job_id: str, shop_id: int) -> str | None:
     """Upsert the shop's new and changed orders; when stock moved, push it to every shop."""
     with jobs.tracked(job_id) as record:
         shop = db.session.get(Shop, shop_id)
-        if shop is None or not _takes_orders(shop):
+        if shop is None or not health.takes_orders(shop):
             return None
         moved = services.pull_orders(shop)
+        jobs.check_lease()  # a rerun may be under way: only one of them may commit
         db.session.commit()
         if moved:
             stock_moved.send(shop)
@@ -54,7 +49,7 @@ def pull_all_orders() -> int:
     shops = [
         shop
         for shop in db.session.scalars(select(Shop).where(Shop.status == ShopStatus.CONNECTED))
-        if _takes_orders(shop)
+        if health.takes_orders(shop)
     ]
     for shop in shops:
         pull_shop_orders.enqueue(shop_id=shop.id, for_cooperative=shop.cooperative_id)

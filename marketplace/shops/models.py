@@ -86,6 +86,8 @@ class Shop(TimestampMixin, db.Model):  # type: ignore[name-defined]
     last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # When an order pull last completed: a stale one means stock no longer follows orders.
+    last_orders_pulled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Sync settings: price rule, stock buffer, what to do at zero stock.
     price_markup_percent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     price_markup_fixed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from flask import Blueprint
 from flask import abort
@@ -20,12 +21,19 @@ from marketplace.catalog.guards import current_cooperative
 from marketplace.catalog.guards import shop_manager_required
 from marketplace.connectors.errors import ConnectorError
 from marketplace.extensions import db
+from marketplace.shops import health
 from marketplace.shops import services
 from marketplace.shops.errors import ShopHeldError
 from marketplace.shops.models import Shop
 
 bp = Blueprint("shops", __name__, url_prefix="/shops")
 _STATE_KEY = "shop_authorization"
+
+
+@bp.app_context_processor
+def _health() -> dict[str, Any]:
+    # The banner on the cooperative's pages (product list, shops) reads it when shown.
+    return {"late_order_shops": health.late_shops, "orders_late": health.orders_late}
 
 
 def shop_or_404(shop_id: int) -> Shop:
@@ -45,6 +53,7 @@ def index() -> str:
     ).all()
     return render_template(
         "listings/shops.html",
+        cooperative=current_cooperative(),
         shops=shops,
         platforms=services.connectable_platforms(),
         storefronts=services.sandbox_storefronts(),

@@ -96,7 +96,8 @@ def run(shop: Shop, lease: Lease | None = None) -> Applied:
 
 def _check(lease: Lease | None) -> None:
     if lease is not None and lease.lost:
-        raise jobs.JobStopped(LEASE_LOST)
+        # Queued again, not failed: requeue_stalled reruns it within a minute (Redis restart).
+        raise jobs.LeaseLost(LEASE_LOST)
 
 
 def _step(
