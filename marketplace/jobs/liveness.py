@@ -54,6 +54,10 @@ def is_dead(record: JobRecord, now: datetime | None = None) -> bool:
     """
     if record.status not in (QUEUED, STARTED):
         return False
+    if record.status == STARTED and _rq_ended(record.id):
+        # RQ saw the work horse die (or the job end) while our record still says running:
+        # nothing will end it. Its rerun waits for the dead run's heartbeat (``tracked``).
+        return True
     grace = timedelta(seconds=float(current_app.config["JOB_GRACE_SECONDS"]))
     if (now or utcnow()) - record.updated_at < grace:
         return False
@@ -62,3 +66,8 @@ def is_dead(record: JobRecord, now: datetime | None = None) -> bool:
         return not held(rq.get_queue().connection, heartbeat_key(record.id))
     job = fetch_rq_job(record.id)
     return job is None or job.get_status() in _RQ_ENDED
+
+
+def _rq_ended(job_id: str) -> bool:
+    job = fetch_rq_job(job_id)
+    return job is not None and job.get_status() in _RQ_ENDED

@@ -74,8 +74,9 @@ def tracked(job_id: str) -> Iterator[JobRecord]:
     if record is None:
         raise LookupError(f"no job record {job_id!r}")
     lease = heartbeat(job_id)
-    if not lease.acquire():
-        # Another delivery of this very job is alive: its record is its own.
+    # A run whose horse was killed leaves its heartbeat until it lapses: wait that long
+    # for it. Still held after that, another delivery of this very job is alive.
+    if not lease.acquire(wait=lease.seconds):
         raise RuntimeError(f"job {job_id!r} is already running")
     token = _heartbeat.set(lease)
     try:

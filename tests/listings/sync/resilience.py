@@ -98,6 +98,8 @@ def worker_env(
         "MARKETPLACE_INSTANCE": str(instance),
         "ENCRYPTION_KEYS": app.config["ENCRYPTION_KEYS"],
         "MARKETPLACE_SYNC_LOCK_SECONDS": str(lease),
+        "MARKETPLACE_JOB_HEARTBEAT_SECONDS": str(lease),
+        "MARKETPLACE_JOB_GRACE_SECONDS": "0",
         "MARKETPLACE_SANDBOX": "0",
         "FLASK_APP": "wsgi",
     }
