@@ -222,7 +222,7 @@ def _skus(item: object) -> set[str]:
 
 
 def test_jobs_caught_by_a_redis_restart_finish_within_a_minute_once(
-    cooperative: Cooperative, redis_server: RedisServer, workers: None
+    cooperative: Cooperative, redis_server: RedisServer, workers: None, tmp_path: Path
 ) -> None:
     coop = cooperative
     order_id = place(coop, "lazada", "open", 3)
@@ -251,7 +251,11 @@ def test_jobs_caught_by_a_redis_restart_finish_within_a_minute_once(
         the_minutes_cron(coop)  # every minute under `flask rq cron`; sooner costs nothing
         return set(statuses(coop, ids).values()) == {jobs.FINISHED}
 
-    wait_for(all_finished, "every job to finish", MINUTE)
+    try:
+        wait_for(all_finished, "every job to finish", MINUTE)
+    except AssertionError as failed:  # say which job and what the workers saw
+        logs = {log.name: log.read_text()[-3000:] for log in tmp_path.glob("worker-*.log")}
+        raise AssertionError(f"{failed}: {statuses(coop, ids)}\n{logs}") from None
     assert time.monotonic() - back < MINUTE
 
     with coop.app.app_context():
