@@ -13,10 +13,11 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
+import threading
 import time
 from collections.abc import Callable
 from collections.abc import Iterator
-from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,7 @@ from tests.databases import fresh_database
 from tests.sales.conftest import Cooperative
 from tests.sales.test_orders import SKU
 from tests.sales.test_orders import place
+from workers.supervise import Supervisor
 
 pytestmark = [
     pytest.mark.worker,
@@ -133,11 +135,30 @@ def workers(cooperative: Cooperative, tmp_path: Path) -> Iterator[None]:
     env |= {"DATABASE_URL": config["SQLALCHEMY_DATABASE_URI"], "REDIS_URL": config["REDIS_URL"]}
     env |= {"ENCRYPTION_KEYS": config["ENCRYPTION_KEYS"]}
     env |= {"JOB_HEARTBEAT_SECONDS": "3", "SYNC_LOCK_SECONDS": "3"}
-    with ExitStack() as stack:
-        for queues in ([jobs.SALES, jobs.DEFAULT], [jobs.SYNC]):
-            log = tmp_path / f"worker-{queues[0]}.log"
-            stack.enter_context(processes.running_worker(queues, env, log))
+    worker = [sys.executable, "-m", "flask", "rq", "worker"]
+    commands = {q[0]: [*worker, *q] for q in ([jobs.SALES, jobs.DEFAULT], [jobs.SYNC])}
+
+    def start(argv: list[str]) -> subprocess.Popen[bytes]:
+        return processes.start(argv, env, tmp_path / f"worker-{argv[len(worker)]}.log")
+
+    # Under make run's supervisor, as make run runs them: an RQ worker watching a job
+    # quits when Redis goes away under it, and the supervisor starts it again.
+    supervisor = Supervisor(commands, start, frozenset(commands), say=lambda _: None)
+    stopping = threading.Event()
+    ticks = threading.Thread(target=_tick_until, args=(supervisor, stopping))
+    ticks.start()
+    try:
         yield
+    finally:
+        stopping.set()
+        ticks.join(timeout=10)
+        for proc in supervisor.procs.values():
+            processes.stop(proc)
+
+
+def _tick_until(supervisor: Supervisor, stopping: threading.Event) -> None:
+    while not stopping.wait(0.2):
+        supervisor.tick()
 
 
 def slow(coop: Cooperative, platform: str, latency_ms: int) -> None:
