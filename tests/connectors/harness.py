@@ -7,6 +7,7 @@ Each platform provides ``tests/connectors/env_<name>.py`` with
 
 from __future__ import annotations
 
+import importlib
 import io
 import threading
 from collections.abc import Callable
@@ -15,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from dataclasses import field
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 import requests
@@ -107,3 +109,12 @@ class PlatformEnv:
         params = self.consent(url)
         assert params.pop("state", "state-123") == "state-123"
         return connector.exchange_code(params.pop("code"), params)
+
+
+@contextmanager
+def served_sandbox(name: str, state_dir: Path) -> Iterator[PlatformEnv]:
+    """The platform's sandbox served on loopback, its state kept in ``state_dir``, and the
+    test env (connector, control calls) pointed at it."""
+    sandbox = importlib.import_module(f"marketplace.sandbox.{name}")
+    with serve(sandbox.create_app(str(state_dir / f"{name}.db"))) as url:
+        yield importlib.import_module(f"tests.connectors.env_{name}").build_env(url)

@@ -7,7 +7,6 @@ tests/connectors/; the consent page is read and submitted as a browser would.
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,7 +26,7 @@ from marketplace.sandbox.tiktok.core import DEMO_SHOP as TIKTOK_DEMO
 from tests.conftest import make_app
 from tests.connectors.harness import ConsentForm
 from tests.connectors.harness import PlatformEnv
-from tests.connectors.harness import serve
+from tests.connectors.harness import served_sandbox
 from tests.databases import fresh_database
 from tests.databases import redis_url_for
 
@@ -46,10 +45,8 @@ def env(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[PlatformEnv]:
     name: str = request.param
-    sandbox = importlib.import_module(f"marketplace.sandbox.{name}")
-    state = tmp_path_factory.mktemp(f"shops-{name}") / f"{name}.db"
-    with serve(sandbox.create_app(str(state))) as url:
-        yield importlib.import_module(f"tests.connectors.env_{name}").build_env(url)
+    with served_sandbox(name, tmp_path_factory.mktemp(f"shops-{name}")) as env:
+        yield env
 
 
 def shops(env: PlatformEnv) -> list[dict[str, str]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterator
 
 import pytest
@@ -15,7 +14,7 @@ from marketplace.connectors.http import RetryPolicy
 from marketplace.connectors.ratelimit import RedisTokenBucket
 from marketplace.connectors.types import TokenSet
 from tests.connectors.harness import PlatformEnv
-from tests.connectors.harness import serve
+from tests.connectors.harness import served_sandbox
 from tests.databases import redis_url_for
 
 PLATFORMS = ["lazada", "shopee", "tiktok"]
@@ -30,10 +29,8 @@ def env(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[PlatformEnv]:
     name: str = request.param
-    sandbox = importlib.import_module(f"marketplace.sandbox.{name}")
-    state = tmp_path_factory.mktemp(f"limit-{name}") / f"{name}.db"
-    with serve(sandbox.create_app(str(state))) as url:
-        yield importlib.import_module(f"tests.connectors.env_{name}").build_env(url)
+    with served_sandbox(name, tmp_path_factory.mktemp(f"limit-{name}")) as env:
+        yield env
 
 
 @pytest.fixture

@@ -30,7 +30,7 @@ from tests import factories
 from tests.conftest import make_app
 from tests.connected import CALLBACK
 from tests.connectors.harness import PlatformEnv
-from tests.connectors.harness import serve
+from tests.connectors.harness import served_sandbox
 from tests.databases import fresh_database
 from tests.databases import redis_url_for
 from tests.shops.shop_rows import listing_for
@@ -54,10 +54,8 @@ def env(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[PlatformEnv]:
     name: str = request.param
-    sandbox = importlib.import_module(f"marketplace.sandbox.{name}")
-    state = tmp_path_factory.mktemp(f"own-{name}") / f"{name}.db"
-    with serve(sandbox.create_app(str(state))) as url:
-        yield importlib.import_module(f"tests.connectors.env_{name}").build_env(url)
+    with served_sandbox(name, tmp_path_factory.mktemp(f"own-{name}")) as env:
+        yield env
 
 
 @pytest.fixture

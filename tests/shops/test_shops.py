@@ -30,7 +30,7 @@ from marketplace.shops.models import ShopStatus
 from tests import factories
 from tests.conftest import make_app
 from tests.connectors.harness import PlatformEnv
-from tests.connectors.harness import serve
+from tests.connectors.harness import served_sandbox
 from tests.databases import fresh_database
 from tests.databases import redis_url_for
 
@@ -49,10 +49,8 @@ def env(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[PlatformEnv]:
     name: str = request.param
-    sandbox = importlib.import_module(f"marketplace.sandbox.{name}")
-    state = tmp_path_factory.mktemp(f"sandbox-{name}") / f"{name}.db"
-    with serve(sandbox.create_app(str(state))) as url:
-        yield importlib.import_module(f"tests.connectors.env_{name}").build_env(url)
+    with served_sandbox(name, tmp_path_factory.mktemp(f"sandbox-{name}")) as env:
+        yield env
 
 
 @pytest.fixture

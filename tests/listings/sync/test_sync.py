@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -35,7 +34,7 @@ from tests.conftest import make_app
 from tests.connected import connect_shop
 from tests.connectors.harness import PlatformEnv
 from tests.connectors.harness import jpeg
-from tests.connectors.harness import serve
+from tests.connectors.harness import served_sandbox
 from tests.databases import fresh_database
 from tests.databases import redis_url_for
 
@@ -55,10 +54,8 @@ def env(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[PlatformEnv]:
     name: str = request.param
-    sandbox = importlib.import_module(f"marketplace.sandbox.{name}")
-    state = tmp_path_factory.mktemp(f"sync-{name}") / f"{name}.db"
-    with serve(sandbox.create_app(str(state))) as url:
-        yield importlib.import_module(f"tests.connectors.env_{name}").build_env(url)
+    with served_sandbox(name, tmp_path_factory.mktemp(f"sync-{name}")) as env:
+        yield env
 
 
 @pytest.fixture
