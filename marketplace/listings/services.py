@@ -33,7 +33,7 @@ def mappings_by_shop(shops_: list[Shop]) -> dict[int, dict[int, CategoryMapping]
 def product_on_shops(product: Product) -> list[tuple[Shop, Listing | None, list[Missing]]]:
     """Each connected shop of the product's cooperative, the product's listing there, and
     what still keeps the product off it."""
-    connected = shops.connected_shops(product.cooperative)
+    connected = shops.connected_shops(product.cooperative_id)
     listings = {
         listing.shop_id: listing
         for listing in db.session.scalars(select(Listing).where(Listing.product_id == product.id))

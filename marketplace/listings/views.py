@@ -47,7 +47,7 @@ def _page_shops(product: Product) -> tuple[list[Any], dict[int, dict[int, Any]]]
         "listings_page_shops", {}
     )
     if product.cooperative_id not in cache:
-        connected = shops.connected_shops(product.cooperative)
+        connected = shops.connected_shops(product.cooperative_id)
         cache[product.cooperative_id] = (connected, services.mappings_by_shop(connected))
     return cache[product.cooperative_id]
 

@@ -11,12 +11,11 @@ from datetime import datetime
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select
 
 from marketplace.common.models import utcnow
 from marketplace.connectors import registry
 from marketplace.connectors.types import Capability
-from marketplace.extensions import db
+from marketplace.shops import services
 from marketplace.shops.models import Shop
 from marketplace.shops.models import ShopStatus
 
@@ -40,10 +39,5 @@ def orders_late(shop: Shop, now: datetime | None = None) -> bool:
 
 def late_shops(cooperative_id: int) -> list[Shop]:
     """The cooperative's shops whose orders are late, for the banner on its pages."""
-    shops = db.session.scalars(
-        select(Shop)
-        .where(Shop.cooperative_id == cooperative_id, Shop.status == ShopStatus.CONNECTED)
-        .order_by(Shop.platform, Shop.id)
-    )
     now = utcnow()
-    return [shop for shop in shops if orders_late(shop, now)]
+    return [shop for shop in services.connected_shops(cooperative_id) if orders_late(shop, now)]

@@ -63,12 +63,12 @@ def connectable_platforms() -> list[tuple[str, str]]:
     return [(name, cls.title) for name, cls in sorted(registry.available().items()) if name in apps]
 
 
-def connected_shops(cooperative: Cooperative) -> list[Shop]:
+def connected_shops(cooperative_id: int) -> list[Shop]:
     """The cooperative's shops that can be synced."""
     return list(
         db.session.scalars(
             select(Shop)
-            .where(Shop.cooperative_id == cooperative.id, Shop.status == ShopStatus.CONNECTED)
+            .where(Shop.cooperative_id == cooperative_id, Shop.status == ShopStatus.CONNECTED)
             .order_by(Shop.platform, Shop.id)
         )
     )
@@ -142,18 +142,23 @@ def complete_authorization(
         _refuse_if_held(cooperative, platform, named)
     tokens = connector.exchange_code(code, params)
     _refuse_if_held(cooperative, platform, tokens.shop_id)
-    shop = db.session.scalar(
-        select(Shop).where(
-            Shop.cooperative_id == cooperative.id,
-            Shop.platform == platform,
-            Shop.platform_shop_id == tokens.shop_id,
-        )
-    ) or Shop(cooperative_id=cooperative.id, platform=platform, platform_shop_id=tokens.shop_id)
+    shop = _row_of(cooperative.id, platform, tokens.shop_id)
     _store_tokens(shop, tokens)
     shop.last_success_at, shop.last_error = utcnow(), None
     _flush_held(shop, cooperative)
     log.info("shop %r (%s %r) connected", shop.id, platform, tokens.shop_id)
     return shop
+
+
+def _row_of(cooperative_id: int, platform: str, platform_shop_id: str) -> Shop:
+    """The cooperative's row for the platform shop (connected once before), or a new one."""
+    return db.session.scalar(
+        select(Shop).where(
+            Shop.cooperative_id == cooperative_id,
+            Shop.platform == platform,
+            Shop.platform_shop_id == platform_shop_id,
+        )
+    ) or Shop(cooperative_id=cooperative_id, platform=platform, platform_shop_id=platform_shop_id)
 
 
 def holder_of(platform: str, platform_shop_id: str, besides: int | None = None) -> Shop | None:
@@ -341,17 +346,7 @@ def move_shop(shop: Shop, cooperative: Cooperative) -> Shop:
         raise ShopMoveError(gettext("Only a connected shop can move to another cooperative."))
     tokens, status, name = tokens_of(shop), shop.status, shop.name
     disconnect(shop)  # first, flushed alone: the unique index admits one holder at a time
-    target = db.session.scalar(
-        select(Shop).where(
-            Shop.cooperative_id == cooperative.id,
-            Shop.platform == shop.platform,
-            Shop.platform_shop_id == shop.platform_shop_id,
-        )
-    ) or Shop(
-        cooperative_id=cooperative.id,
-        platform=shop.platform,
-        platform_shop_id=shop.platform_shop_id,
-    )
+    target = _row_of(cooperative.id, shop.platform, shop.platform_shop_id)
     _store_tokens(target, tokens)
     target.status, target.last_error, target.name = status, None, name
     _flush_held(target, cooperative)

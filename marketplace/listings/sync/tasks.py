@@ -169,5 +169,5 @@ def push_shop_stock(job_id: str, shop_id: int) -> str | None:
 def _push_stock_everywhere(pulled: Shop, **_: Any) -> None:
     """An order pull on ``pulled`` moved stock: push it to every connected shop of the
     cooperative (after the pull's commit, as every enqueue)."""
-    for shop in shop_services.connected_shops(pulled.cooperative):
+    for shop in shop_services.connected_shops(pulled.cooperative_id):
         push_shop_stock.enqueue(shop_id=shop.id, for_cooperative=shop.cooperative_id)
