@@ -210,6 +210,7 @@ def restore_command(archive: Path, force: bool) -> None:
 def init_app(app: Flask) -> None:
     """Register the commands."""
     from marketplace.connectors.cli import connectors
+    from marketplace.sales.cli import sales
 
     commands = (
         seed_demo_command,
@@ -220,5 +221,5 @@ def init_app(app: Flask) -> None:
         backup_command,
         restore_command,
     )
-    for command in (*commands, connectors):
+    for command in (*commands, connectors, sales):
         app.cli.add_command(command)

@@ -77,6 +77,8 @@ class Cooperative(TimestampMixin, db.Model):  # type: ignore[name-defined]
     subject_type: Mapped[SubjectType] = mapped_column(
         str_enum(SubjectType), default=SubjectType.COOPERATIVE
     )
+    # A household business's sales are its own: officials see them only once it agrees.
+    shares_sales_figures: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     area: Mapped[Area] = relationship()
 

@@ -9,6 +9,7 @@ import enum
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import datetime
+from typing import Any
 from typing import Generic
 from typing import TypeVar
 
@@ -193,6 +194,7 @@ class OrderLine:
     unit_price: int
     platform_item_id: str = ""
     platform_variant_id: str = ""
+    returned_quantity: int = 0  # units the buyer sent back (a partial return)
 
 
 @dataclass
@@ -204,6 +206,8 @@ class Order:
     updated_at: datetime
     total: int
     lines: list[OrderLine] = field(default_factory=list)
+    # Where it goes, no finer than province and district: no buyer's name, phone or street.
+    delivery_region: str = ""
 
 
 @dataclass
@@ -212,6 +216,8 @@ class Settlement:
     gross: int
     fees: dict[str, int]  # fee name -> đồng (positive numbers are costs)
     net: int
+    # The platform's own figures for the order, as it sent them (kept beside ours).
+    raw: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

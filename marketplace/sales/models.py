@@ -1,15 +1,27 @@
-"""Orders seen on the shops, their lines, and the platform pushes we received.
+"""Orders seen on the shops, their lines, the money, the sales ledger and its rollups.
 
 Orders are upserted by (shop, order id), so pulling the same window twice, or a push
 and a pull of the same order, never makes two. Lines keep the platform's seller SKU
 and are matched to our variants by it; unmatched lines are kept, never dropped.
+
+What an order adds to the sales figures is booked as ``SalesEntry`` rows (``ledger.py``):
+its first contribution on the day it was placed, every later change (a cancellation, a
+return, a settlement revision) as a difference on the day it happened, so a closed month
+is not rewritten. ``SalesDaily`` sums the entries per day, kept in the same transaction.
+No buyer's name, phone or address is kept: the province or district of delivery at most.
 """
 
 from __future__ import annotations
 
+import enum
+from datetime import date
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy import JSON
+from sqlalchemy import BigInteger
 from sqlalchemy import Boolean
+from sqlalchemy import Date
 from sqlalchemy import ForeignKey
 from sqlalchemy import Index
 from sqlalchemy import Integer
@@ -18,6 +30,7 @@ from sqlalchemy import Text
 from sqlalchemy import UniqueConstraint
 from sqlalchemy import func
 from sqlalchemy import select
+from sqlalchemy import text
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
@@ -37,6 +50,15 @@ OPEN_STATUSES = frozenset({OrderStatus.UNPAID, OrderStatus.TO_SHIP})
 GONE_STATUSES = frozenset({OrderStatus.SHIPPED, OrderStatus.COMPLETED})
 
 
+class OrderSource(enum.StrEnum):
+    """How an order reached the ledger."""
+
+    PULL = "pull"  # the platform's order API, on the minute's pull or the history pull
+    PUSH = "push"  # fetched because the platform pushed a change
+    FILE = "file"  # a file exported from a channel without an API
+    MANUAL = "manual"  # entered by hand (the market stall)
+
+
 class Order(TimestampMixin, db.Model):  # type: ignore[name-defined]
     """One order of one shop, as the platform last described it."""
 
@@ -44,6 +66,9 @@ class Order(TimestampMixin, db.Model):  # type: ignore[name-defined]
     __table_args__ = (
         UniqueConstraint("shop_id", "platform_order_id"),
         Index("ix_orders_cooperative_status", "cooperative_id", "status"),
+        Index("ix_orders_cooperative_placed", "cooperative_id", "placed_at"),
+        # The settlement pull looks for orders whose money is not final yet.
+        Index("ix_orders_settlement_final", "shop_id", "settlement_final"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -57,6 +82,23 @@ class Order(TimestampMixin, db.Model):  # type: ignore[name-defined]
     total: Mapped[int] = mapped_column(Integer)
     # Set once on-hand stock was lowered for this order, so it is never lowered twice.
     stock_deducted: Mapped[bool] = mapped_column(Boolean, default=False)
+    source: Mapped[OrderSource] = mapped_column(
+        str_enum(OrderSource), default=OrderSource.PULL, server_default=OrderSource.PULL.value
+    )
+    fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # last read from its channel
+    delivery_region: Mapped[str] = mapped_column(String(120), default="", server_default=text("''"))
+
+    # The money, as the platform's settlement last reported it (None: not reported yet).
+    gross: Mapped[int | None] = mapped_column(BigInteger)
+    # Kind → đồng, costs positive.
+    fees: Mapped[dict[str, int]] = mapped_column(JSON, default=dict, server_default=text("'{}'"))
+    tax_withheld: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    net: Mapped[int | None] = mapped_column(BigInteger)
+    # The platform's own figures, as it sent them, beside ours.
+    platform_settlement: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    settlement_fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Settled for good (the order completed, cancelled or returned and paid out): not pulled again.
+    settlement_final: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     lines: Mapped[list[OrderLine]] = relationship(
         back_populates="order", cascade="all, delete-orphan", order_by="OrderLine.id"
@@ -79,6 +121,7 @@ class OrderLine(db.Model):  # type: ignore[name-defined]
     seller_sku: Mapped[str] = mapped_column(String(60))
     name: Mapped[str] = mapped_column(String(300), default="")
     quantity: Mapped[int] = mapped_column(Integer)
+    returned_quantity: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     unit_price: Mapped[int] = mapped_column(Integer)
     # None when no variant of the cooperative has this SKU: kept and shown, not dropped.
     variant_id: Mapped[int | None] = mapped_column(ForeignKey("variants.id", ondelete="SET NULL"))
@@ -111,6 +154,65 @@ class PushEvent(db.Model):  # type: ignore[name-defined]
     platform_shop_id: Mapped[str] = mapped_column(String(100), default="")
     kind: Mapped[str] = mapped_column(String(40), default="")
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SalesEntry(db.Model):  # type: ignore[name-defined]
+    """A change in what one order adds to one product's sales, booked on one day.
+
+    The entries of an order sum to what it adds now (``ledger.contribution``); the
+    first is booked on the day it was placed, later ones on the day they happened.
+    ``product_id`` 0 holds lines whose SKU matched none of our variants."""
+
+    __tablename__ = "sales_entries"
+    __table_args__ = (
+        Index("ix_sales_entries_order", "order_id"),
+        Index("ix_sales_entries_day", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)  # booked on (Vietnam calendar date)
+    placed_on: Mapped[date] = mapped_column(Date)  # the order's own day
+    product_id: Mapped[int] = mapped_column(Integer)
+    orders: Mapped[int] = mapped_column(Integer, default=0)
+    units: Mapped[int] = mapped_column(Integer, default=0)
+    gross: Mapped[int] = mapped_column(BigInteger, default=0)
+    net: Mapped[int] = mapped_column(BigInteger, default=0)
+    unsettled_gross: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Booked in a later month than the order was placed in: a change to a closed month.
+    restates: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SalesDaily(db.Model):  # type: ignore[name-defined]
+    """Sales per Vietnam calendar day × cooperative × shop × product: the entries summed.
+
+    Derived data (``flask sales rebuild`` makes it again from the entries), so no foreign
+    keys; the cooperative's commune and the shop's channel are copied for the dashboards.
+    ``orders`` counts each order once, on the product of its first line; ``adjusted_gross``
+    is the part of ``gross`` that changes orders placed in an earlier month."""
+
+    __tablename__ = "sales_daily"
+    __table_args__ = (
+        UniqueConstraint("day", "cooperative_id", "shop_id", "product_id"),
+        Index("ix_sales_daily_area_day", "area_id", "day"),
+        Index("ix_sales_daily_cooperative_day", "cooperative_id", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    cooperative_id: Mapped[int] = mapped_column(Integer)
+    area_id: Mapped[int] = mapped_column(Integer)
+    shop_id: Mapped[int] = mapped_column(Integer)
+    channel: Mapped[str] = mapped_column(String(20))
+    product_id: Mapped[int] = mapped_column(Integer)
+    orders: Mapped[int] = mapped_column(Integer, default=0)
+    units: Mapped[int] = mapped_column(Integer, default=0)
+    gross: Mapped[int] = mapped_column(BigInteger, default=0)
+    net: Mapped[int] = mapped_column(BigInteger, default=0)
+    unsettled_gross: Mapped[int] = mapped_column(BigInteger, default=0)
+    adjusted_gross: Mapped[int] = mapped_column(BigInteger, default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
 def reserved_by_variant(cooperative_id: int) -> dict[int, int]:

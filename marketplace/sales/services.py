@@ -28,12 +28,14 @@ from marketplace.connectors import types as remote
 from marketplace.connectors.base import Connector
 from marketplace.connectors.types import Page
 from marketplace.extensions import db
+from marketplace.sales import ledger
 from marketplace.sales.errors import DuplicatePushError
 from marketplace.sales.models import GONE_STATUSES
 from marketplace.sales.models import OPEN_STATUSES
 from marketplace.sales.models import Order
 from marketplace.sales.models import OrderLine
 from marketplace.sales.models import OrderPull
+from marketplace.sales.models import OrderSource
 from marketplace.sales.models import PushEvent
 from marketplace.sales.signals import variant_pushed_as
 from marketplace.shops import services as shop_services
@@ -114,8 +116,9 @@ def pull_orders(shop: Shop, now: datetime | None = None) -> bool:
     return moved
 
 
-def upsert_order(shop: Shop, seen: remote.Order) -> bool:
-    """Store what the platform says about one order; True when stock is affected.
+def upsert_order(shop: Shop, seen: remote.Order, source: OrderSource = OrderSource.PULL) -> bool:
+    """Store what the platform says about one order and book its sales; True when stock
+    is affected. ``source`` is how it reached us, kept on an order seen for the first time.
 
     Safe against a re-run and a concurrent pull or push of the same order: the order row
     is locked while it is compared (PostgreSQL; SQLite has one writer anyway), and an
@@ -124,14 +127,14 @@ def upsert_order(shop: Shop, seen: remote.Order) -> bool:
     """
     try:
         with db.session.begin_nested():
-            return _upsert(shop, seen)
+            return _upsert(shop, seen, source)
     except IntegrityError:
         log.info("order %r inserted meanwhile by another pull", seen.platform_order_id)
     with db.session.begin_nested():
-        return _upsert(shop, seen)
+        return _upsert(shop, seen, source)
 
 
-def _upsert(shop: Shop, seen: remote.Order) -> bool:
+def _upsert(shop: Shop, seen: remote.Order, source: OrderSource) -> bool:
     order = db.session.scalar(
         select(Order)
         .where(Order.shop_id == shop.id, Order.platform_order_id == seen.platform_order_id)
@@ -142,9 +145,14 @@ def _upsert(shop: Shop, seen: remote.Order) -> bool:
     first_seen = order is None
     if order is None:
         order = Order(shop_id=shop.id, cooperative_id=shop.cooperative_id, stock_deducted=False)
-        order.platform_order_id = seen.platform_order_id
+        order.platform_order_id, order.source = seen.platform_order_id, source
         db.session.add(order)
-    elif order.status == seen.status and order.platform_updated_at >= seen.updated_at:
+    order.fetched_at = utcnow()
+    if (
+        not first_seen
+        and order.status == seen.status
+        and order.platform_updated_at >= seen.updated_at
+    ):
         return False
     was_open = not first_seen and order.status in OPEN_STATUSES
     order.status, order.platform_status = seen.status, seen.platform_status
@@ -153,9 +161,11 @@ def _upsert(shop: Shop, seen: remote.Order) -> bool:
         seen.updated_at,
         seen.total,
     )
+    order.delivery_region = seen.delivery_region[:120]
     _merge_lines(shop, order, seen.lines)
     db.session.flush()
     deducted = _deduct_if_gone(shop, order, was_open, first_seen)
+    ledger.book(order)
     return deducted or was_open != (order.status in OPEN_STATUSES)
 
 
@@ -168,6 +178,7 @@ def _merge_lines(shop: Shop, order: Order, lines: list[remote.OrderLine]) -> Non
             order.lines.append(line)
         line.seller_sku, line.name = seen.seller_sku[:60], seen.name[:300]
         line.quantity, line.unit_price = seen.quantity, seen.unit_price
+        line.returned_quantity = min(max(seen.returned_quantity, 0), seen.quantity)
         line.variant_id = _variant_id(shop, seen)
 
 
