@@ -3,10 +3,11 @@
 ``book(order)`` is called in the transaction of every change to an order (pull, push,
 file, hand entry, settlement). It compares what the order adds now (``contribution``)
 with what its entries already add and books the difference: on the day the order was
-placed the first time, later on the day the change happened (the platform's update
-time, Vietnam calendar), so a cancellation in December does not rewrite November. The
-same difference is added to ``SalesDaily`` in the same statement batch, so the daily
-rollups always equal the entries summed (``rebuild`` makes them again from the entries).
+placed the first time, later on the day the change happened (the platform's update time,
+or when a revised settlement was read; Vietnam calendar), so a cancellation in December
+does not rewrite November. The same difference is added to ``SalesDaily`` in the same
+transaction, so the daily rollups always equal the entries summed (``rebuild`` makes
+them again from the entries).
 
 Counted: orders to ship, shipped or completed. Cancelled and unpaid orders add nothing;
 a returned order or the returned part of a line adds no units or gross, but its
@@ -131,7 +132,7 @@ def book(order: Order) -> list[SalesEntry]:
     before = booked(order.id)
     now = contribution(order, product_of)
     placed = vietnam_day(order.placed_at)
-    day = placed if not before else max(placed, vietnam_day(order.platform_updated_at))
+    day = placed if not before else max(placed, vietnam_day(_changed_at(order)))
     restates = (day.year, day.month) != (placed.year, placed.month)
     entries = []
     for product_id in sorted(now.keys() | before.keys()):
@@ -142,6 +143,13 @@ def book(order: Order) -> list[SalesEntry]:
         db.session.add_all(entries)
         _add_to_daily(order, entries)
     return entries
+
+
+def _changed_at(order: Order) -> datetime:
+    """When the latest change to the order happened: the platform's update of the order,
+    or our reading of a revised settlement, whichever is later."""
+    moments = [order.platform_updated_at, order.settlement_fetched_at]
+    return max(moment for moment in moments if moment is not None)
 
 
 def _products_of(variant_ids: list[int]) -> dict[int, int]:

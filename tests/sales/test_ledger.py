@@ -214,3 +214,20 @@ def test_rollups_always_equal_the_ledger_whatever_the_history(
     finally:
         nested.rollback()
         db.session.expunge_all()  # nothing of this example is seen by the next
+
+
+def test_a_settlement_revised_next_month_is_booked_on_the_day_it_was_read(setup: Setup) -> None:
+    services.upsert_order(
+        setup.shop, remote("O5", OrderStatus.COMPLETED, NOV_30, [("B-0", 1, 500, 0)])
+    )
+    order = db.session.scalar(select(Order).where(Order.platform_order_id == "O5"))
+    assert order is not None
+    order.net, order.settlement_fetched_at = 450, NOV_30 + timedelta(hours=1)
+    ledger.book(order)
+    order.net, order.settlement_fetched_at = 430, datetime(2026, 12, 9, 2, 0, tzinfo=UTC)
+    ledger.book(order)
+    second = setup.products[1]
+    assert daily(setup.shop) == {
+        (date(2026, 11, 30), second): (1, 1, 500, 450, 0, 0),
+        (date(2026, 12, 9), second): (0, 0, 0, -20, 0, 0),
+    }
