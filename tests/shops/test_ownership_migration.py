@@ -9,6 +9,7 @@ import flask_migrate
 import pytest
 from sqlalchemy import insert
 from sqlalchemy import select
+from sqlalchemy import text
 
 from marketplace import create_app
 from marketplace.common.models import utcnow
@@ -44,14 +45,13 @@ def test_the_earliest_connection_keeps_the_shop_and_later_ones_are_disconnected(
             ("gone", 120, ShopStatus.DISCONNECTED),
             ("other shop", 1, ShopStatus.CONNECTED),
         ):
-            cooperative = factories.CooperativeFactory()
-            db.session.flush()
+            cooperative_id = _old_cooperative(factories.CommuneFactory().id, name)
             # A Core insert names only these columns (and those with defaults), so columns
             # that later migrations add to the model do not reach this older schema.
             rows[name] = db.session.execute(
                 insert(Shop)
                 .values(
-                    cooperative_id=cooperative.id,
+                    cooperative_id=cooperative_id,
                     platform="shopee",
                     platform_shop_id="2" if name == "other shop" else "1",
                     access_token="a",
@@ -77,3 +77,23 @@ def test_the_earliest_connection_keeps_the_shop_and_later_ones_are_disconnected(
         "gone": ShopStatus.DISCONNECTED,
         "other shop": ShopStatus.CONNECTED,
     }
+
+
+def _old_cooperative(area_id: int, name: str) -> int:
+    """A cooperative row in the schema of BEFORE: only the columns it had then."""
+    return int(
+        db.session.execute(
+            text(
+                "INSERT INTO cooperatives (name, tax_code, area_id, ethnic_minority_led,"
+                " subject_type, created_at, updated_at)"
+                " VALUES (:name, :tax_code, :area_id, false, 'cooperative', :now, :now)"
+                " RETURNING id"
+            ),
+            {
+                "name": f"HTX {name}",
+                "tax_code": f"0100{area_id:06d}",
+                "area_id": area_id,
+                "now": utcnow(),
+            },
+        ).scalar_one()
+    )
