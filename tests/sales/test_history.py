@@ -95,9 +95,7 @@ def orders_of(coop: Cooperative, platform: str) -> dict[str, tuple[Any, ...]]:
     """Platform order id → (source, placed_at, fetched_at, first booking day, booked days)."""
     with coop.app.app_context():
         found = {}
-        for order in db.session.scalars(
-            select(Order).where(Order.shop_id == coop.shops[platform])
-        ):
+        for order in db.session.scalars(select(Order).where(Order.shop_id == coop.shops[platform])):
             days = sorted(
                 db.session.scalars(select(SalesEntry.day).where(SalesEntry.order_id == order.id))
             )
@@ -143,7 +141,8 @@ def test_the_history_lands_every_order_once_booked_on_its_day(
         source, placed_at, fetched_at, first_day, _ = found[order_id]
         assert source == OrderSource.PULL
         assert abs((now - placed_at) - timedelta(days=age)) < timedelta(minutes=10)
-        assert fetched_at is not None and now - fetched_at < timedelta(minutes=10)
+        assert fetched_at is not None
+        assert now - fetched_at < timedelta(minutes=10)
         assert first_day == ledger.vietnam_day(placed_at)  # booked on the day placed
     # Shipped before the shop was connected: sold from stock we did not keep yet.
     assert on_hand(cooperative) == STOCK
@@ -183,9 +182,7 @@ def test_a_run_stops_after_its_slice_and_resumes_after_a_failure(
     assert "the rest follows within a minute" in record.message
     state = history_of(cooperative, "shopee")
     assert (state.windows_done, state.finished_at) == (1, None)  # /shops shows 4 %
-    assert set(orders_of(cooperative, "shopee")) == {
-        k for k, age in placed.items() if age < 15
-    }
+    assert set(orders_of(cooperative, "shopee")) == {k for k, age in placed.items() if age < 15}
 
     faults(cooperative, "shopee", error_share=1.0)
     with pytest.raises(ConnectorError):
@@ -243,10 +240,15 @@ def test_connecting_a_shop_for_the_first_time_queues_its_history(
         new = connect_shop(env, other, factories.CategoryFactory().id)
         db.session.commit()
         record = db.session.get_one(jobs.JobRecord, f"pull-history-{new.id}")
-        assert (record.queue, record.status, record.kind) == (jobs.DEFAULT, jobs.QUEUED, "order_history")
+        assert (record.queue, record.status, record.kind) == (
+            jobs.DEFAULT,
+            jobs.QUEUED,
+            "order_history",
+        )
         assert record.cooperative_id == other.id
         state = db.session.get_one(OrderHistory, new.id)
-        assert state.windows_done == 0 and state.finished_at is None
+        assert state.windows_done == 0
+        assert state.finished_at is None
         db.session.remove()
 
 
