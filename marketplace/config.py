@@ -73,6 +73,11 @@ class Config:
     # Orders are pulled every minute: a shop whose last pull is older than this is shown
     # as a problem (stock on the other shops no longer follows its orders).
     ORDERS_LATE_SECONDS = float(_env("ORDERS_LATE_SECONDS", "180") or 180)
+    # A newly connected shop's past orders are pulled in the background (sales/history).
+    ORDER_HISTORY_ON_CONNECT = _env("ORDER_HISTORY_ON_CONNECT", "1") != "0"
+    # One run of the history job works this long, then leaves the rest to the next minute,
+    # so the worker it shares with the minute's order pulls is never held for long.
+    ORDER_HISTORY_SLICE_SECONDS = float(_env("ORDER_HISTORY_SLICE_SECONDS", "20") or 20)
     EXPORT_DIR: str | None = None  # None: instance/exports
     EXPORT_RETENTION = timedelta(days=7)
     MEDIA_ROOT = _env("MEDIA_ROOT")  # None: instance/media
@@ -122,3 +127,5 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     ENCRYPTION_KEYS = "bmV3LWtleS1mb3ItdGVzdHMtb25seS0wMDAwMDAwMDA="
     SANDBOX_ENABLED = False  # whatever the environment says; a test that wants them asks
+    # Shops connected by fixtures would otherwise all queue a history pull; its tests ask.
+    ORDER_HISTORY_ON_CONNECT = False

@@ -40,11 +40,19 @@ def moment(value: datetime | None) -> str:
     return format_datetime(value, pattern)
 
 
+def month(value: datetime | None) -> str:
+    """A month in the user's time zone: 12/2025 in Vietnamese, December 2025 in English."""
+    if value is None:
+        return ""
+    return format_datetime(value, "MM/yyyy" if str(get_locale()) == "vi" else "MMMM yyyy")
+
+
 def init_app(app: Flask) -> None:
     """Register the filters."""
     app.add_template_filter(money)
     app.add_template_filter(day)
     app.add_template_filter(moment)
+    app.add_template_filter(month)
     app.add_template_global(page_url)
     app.add_template_global(platforms.title, "platform_title")
 

@@ -142,17 +142,44 @@ class OrderPull(db.Model):  # type: ignore[name-defined]
     last_error: Mapped[str | None] = mapped_column(Text)
 
 
+class OrderHistory(db.Model):  # type: ignore[name-defined]
+    """A shop's past orders pulled window by window, newest first (``sales/history``).
+
+    The windows done cover [``reached``, ``anchor``); a rerun continues from ``reached``
+    down to ``oldest``, so a job that died or failed resumes instead of starting again."""
+
+    __tablename__ = "order_histories"
+
+    shop_id: Mapped[int] = mapped_column(
+        ForeignKey("shops.id", ondelete="CASCADE"), primary_key=True
+    )
+    anchor: Mapped[datetime] = mapped_column(UTCDateTime)  # the walk's newest end
+    oldest: Mapped[datetime] = mapped_column(UTCDateTime)  # how far back it goes
+    reached: Mapped[datetime] = mapped_column(UTCDateTime)  # done down to here
+    windows_total: Mapped[int] = mapped_column(Integer, default=0)
+    windows_done: Mapped[int] = mapped_column(Integer, default=0)
+    orders_seen: Mapped[int] = mapped_column(Integer, default=0)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 class PushEvent(db.Model):  # type: ignore[name-defined]
     """A platform push we accepted; its digest makes a repeated push a no-op."""
 
     __tablename__ = "push_events"
-    __table_args__ = (UniqueConstraint("platform", "digest"),)
+    __table_args__ = (
+        UniqueConstraint("platform", "digest"),
+        # The pull after a push looks up the orders the shop's recent pushes named.
+        Index("ix_push_events_shop_received", "platform", "platform_shop_id", "received_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     platform: Mapped[str] = mapped_column(String(20))
     digest: Mapped[str] = mapped_column(String(64))  # sha256 of the raw body
     platform_shop_id: Mapped[str] = mapped_column(String(100), default="")
     kind: Mapped[str] = mapped_column(String(40), default="")
+    # The orders the push named: the pull that follows marks them as reached by a push.
+    order_ids: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

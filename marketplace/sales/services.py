@@ -13,6 +13,7 @@ import hashlib
 import logging
 from collections.abc import Callable
 from collections.abc import Iterator
+from collections.abc import Sequence
 from datetime import datetime
 from datetime import timedelta
 
@@ -47,10 +48,15 @@ log = logging.getLogger(__name__)
 OVERLAP = timedelta(minutes=10)
 # A shop's first pull looks back this far, so orders placed just before connecting count.
 FIRST_LOOK_BACK = timedelta(days=1)
+# A push names one order, or a few; more than this is not a push we know.
+MAX_PUSHED_IDS = 100
 
 
-def record_push(platform: str, body: bytes, platform_shop_id: str, kind: str) -> PushEvent:
-    """Keep a platform push once, by its body's hash, in a SAVEPOINT.
+def record_push(
+    platform: str, body: bytes, platform_shop_id: str, kind: str, order_ids: Sequence[str] = ()
+) -> PushEvent:
+    """Keep a platform push once, by its body's hash, in a SAVEPOINT, with the orders it
+    names (so the pull it triggers knows them as reached by a push).
 
     :raises DuplicatePushError: the same push was already accepted; nothing is added.
     """
@@ -59,6 +65,7 @@ def record_push(platform: str, body: bytes, platform_shop_id: str, kind: str) ->
         digest=hashlib.sha256(body).hexdigest(),
         platform_shop_id=platform_shop_id[:100],
         kind=kind[:40],
+        order_ids=[str(order_id)[:64] for order_id in list(order_ids)[:MAX_PUSHED_IDS]],
     )
     try:
         with db.session.begin_nested():
@@ -76,7 +83,7 @@ def _windows(start: datetime, end: datetime, days: int) -> Iterator[tuple[dateti
         start += step
 
 
-def _updated_order_ids(shop: Shop, start: datetime, end: datetime, days: int) -> list[str]:
+def updated_order_ids(shop: Shop, start: datetime, end: datetime, days: int) -> list[str]:
     ids: dict[str, None] = {}  # ordered and unique: windows overlap at their edges
     for low, high in _windows(start, end, days):
         cursor: str | None = None
@@ -101,11 +108,13 @@ def pull_orders(shop: Shop, now: datetime | None = None) -> bool:
     state = db.session.get(OrderPull, shop.id)
     start = state.pulled_to - OVERLAP if state else now - FIRST_LOOK_BACK
     days = shop_services.registry.get_connector(shop.platform).order_window_days
-    ids = _updated_order_ids(shop, start, now, days)
+    ids = updated_order_ids(shop, start, now, days)
     orders = shop_services.call(shop, lambda c: c.order_details(ids)) if ids else []
+    pushed = _pushed_order_ids(shop, start)
     moved = False
     for order in orders:
-        moved = upsert_order(shop, order) or moved
+        source = OrderSource.PUSH if order.platform_order_id in pushed else OrderSource.PULL
+        moved = upsert_order(shop, order, source) or moved
     if state is None:
         state = OrderPull(shop_id=shop.id, pulled_to=now)
         db.session.add(state)
@@ -114,6 +123,19 @@ def pull_orders(shop: Shop, now: datetime | None = None) -> bool:
     db.session.flush()
     log.info("shop %r: %d orders pulled, stock moved: %s", shop.id, len(orders), moved)
     return moved
+
+
+def _pushed_order_ids(shop: Shop, since: datetime) -> set[str]:
+    """Orders the shop's pushes named since the pull window began: a pull fetches them
+    because of the push (or would have anyway; the push came first)."""
+    rows = db.session.scalars(
+        select(PushEvent.order_ids).where(
+            PushEvent.platform == shop.platform,
+            PushEvent.platform_shop_id == shop.platform_shop_id,
+            PushEvent.received_at >= since,
+        )
+    )
+    return {str(order_id) for ids in rows for order_id in ids or ()}
 
 
 def upsert_order(shop: Shop, seen: remote.Order, source: OrderSource = OrderSource.PULL) -> bool:

@@ -18,6 +18,7 @@ from flask import request
 from sqlalchemy import select
 
 from marketplace.connectors.errors import AuthError
+from marketplace.connectors.types import PushNotice
 from marketplace.extensions import csrf
 from marketplace.extensions import db
 from marketplace.sales import services as sales_services
@@ -40,10 +41,12 @@ def _callback_url() -> str:
     return base.rstrip("/") + request.path + (f"?{query}" if query else "")
 
 
-def _first_time(platform: str, body: bytes, shop_id: str, kind: str) -> bool:
+def _first_time(platform: str, body: bytes, notice: PushNotice) -> bool:
     """Record the push; False when the same push was already accepted."""
     try:
-        sales_services.record_push(platform, body, shop_id, kind)
+        sales_services.record_push(
+            platform, body, notice.platform_shop_id, notice.kind, notice.order_ids
+        )
     except DuplicatePushError:
         return False
     return True
@@ -89,7 +92,7 @@ def receive(platform: str) -> Response:
     if not _in_window(notice.sent_at, connector.push_max_age_s):
         log.warning("%s push refused: sent at %s, outside the window", platform, notice.sent_at)
         abort(400)
-    if _first_time(platform, body, notice.platform_shop_id, notice.kind) and notice.order_ids:
+    if _first_time(platform, body, notice) and notice.order_ids:
         shops = db.session.scalars(
             select(Shop).where(
                 Shop.platform == platform,

@@ -31,6 +31,7 @@ from marketplace.shops.errors import ShopMoveError
 from marketplace.shops.models import PlatformApp
 from marketplace.shops.models import Shop
 from marketplace.shops.models import ShopStatus
+from marketplace.shops.signals import shop_connected
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -143,10 +144,12 @@ def complete_authorization(
     tokens = connector.exchange_code(code, params)
     _refuse_if_held(cooperative, platform, tokens.shop_id)
     shop = _row_of(cooperative.id, platform, tokens.shop_id)
+    first = shop.id is None
     _store_tokens(shop, tokens)
     shop.last_success_at, shop.last_error = utcnow(), None
     _flush_held(shop, cooperative)
     log.info("shop %r (%s %r) connected", shop.id, platform, tokens.shop_id)
+    shop_connected.send(shop, first=first)
     return shop
 
 

@@ -154,6 +154,8 @@ class TestEndpoint:
         assert record is not None
         assert record.queue == jobs.SALES
         assert pushes() == 1
+        # The pull it queues marks the order it names as reached by a push.
+        assert db.session.scalar(select(PushEvent.order_ids)) == ["576"]
 
     def test_the_same_push_twice_is_recorded_once(
         self, client: FlaskClient, tiktok_shop: Shop
