@@ -220,7 +220,7 @@ def settlement(order_id: str, transactions: list[dict[str, Any]]) -> Settlement:
     The gross is the goods' subtotal before refunds (``revenue_breakdown``), a refund
     its own kind. UNVERIFIED (tiktok.md §5): final when every row's ``status`` is PAID."""
     gross = net = 0
-    fees: dict[str, int] = defaultdict(int)
+    fees: dict[FeeKind, int] = defaultdict(int)
     for row in transactions:
         revenue = row.get("revenue_breakdown") or {}
         subtotal = revenue.get("subtotal_after_seller_discounts_amount")
