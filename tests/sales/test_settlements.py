@@ -268,3 +268,13 @@ def test_the_platform_failing_changes_nothing_and_the_job_says_why(
         from flask_babel import gettext
 
         assert "không" in gettext(tasks.UNREACHABLE).lower()
+
+
+def test_the_cron_queues_a_settlement_pull_per_shop(cooperative: Cooperative) -> None:
+    with cooperative.app.app_context():
+        assert tasks.pull_all_settlements() >= len(PLATFORMS)
+        for shop_id in cooperative.shops.values():
+            record = db.session.get(jobs.JobRecord, f"pull-settlements-{shop_id}")
+            assert record is not None
+            assert record.kind == "settlement_pull"
+        db.session.remove()
