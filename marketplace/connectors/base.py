@@ -52,6 +52,7 @@ class Connector(ABC):
     price_stock_batch: ClassVar[int] = 1  # variants per price/stock call
     image_upload_batch: ClassVar[int] = 1  # images per upload call
     order_window_days: ClassVar[int] = 15  # longest time range one order search may cover
+    settlement_batch: ClassVar[int] = 50  # orders per settlements() call the app makes
     # Refresh this long before the access token expires.
     refresh_margin_seconds: ClassVar[int] = 600
 

@@ -210,14 +210,29 @@ class Order:
     delivery_region: str = ""
 
 
+class FeeKind(enum.StrEnum):
+    """What separates an order's gross from its net, the same on every platform."""
+
+    COMMISSION = "commission"
+    SERVICE = "service"  # service and campaign programme fees
+    TRANSACTION = "transaction"  # payment processing
+    SHIPPING = "shipping"  # what shipping cost the seller, net of the platform's subsidy
+    VOUCHER = "voucher"  # seller-funded vouchers and discounts
+    TAX = "tax"  # withheld by the platform for the tax office
+    REFUND = "refund"  # given back to the buyer (cancellation, return)
+    OTHER = "other"  # anything else, so that net = gross − sum(fees)
+
+
 @dataclass
 class Settlement:
     platform_order_id: str
     gross: int
-    fees: dict[str, int]  # fee name -> đồng (positive numbers are costs)
-    net: int
+    fees: dict[str, int]  # FeeKind value -> đồng (positive numbers are costs)
+    net: int  # always gross − sum(fees.values())
     # The platform's own figures for the order, as it sent them (kept beside ours).
     raw: dict[str, Any] = field(default_factory=dict)
+    # The platform says these figures will not change any more (paid out, adjusted).
+    final: bool = False
 
 
 @dataclass(frozen=True)
@@ -228,3 +243,15 @@ class PushNotice:
     kind: str  # "order" for order changes; otherwise the platform's own event code
     order_ids: tuple[str, ...] = ()
     sent_at: int | None = None  # Unix seconds, where the push carries its time
+
+
+def balanced(
+    order_id: str, gross: int, fees: dict[str, int], net: int, raw: dict[str, Any], final: bool
+) -> Settlement:
+    """A settlement whose fees add up: what no named kind explains goes to ``other``;
+    kinds that come to nothing are left out."""
+    kept = {kind: amount for kind, amount in fees.items() if amount}
+    rest = gross - sum(kept.values()) - net
+    if rest:
+        kept[FeeKind.OTHER.value] = kept.get(FeeKind.OTHER.value, 0) + rest
+    return Settlement(order_id, gross, kept, net, raw, final)

@@ -22,6 +22,7 @@ from marketplace.connectors.errors import Rejected
 from marketplace.connectors.errors import Retryable
 from marketplace.connectors.lazada import LazadaConnector
 from marketplace.connectors.lazada import sign
+from marketplace.connectors.types import FeeKind
 from marketplace.connectors.types import ImageRef
 from marketplace.connectors.types import ItemPayload
 from marketplace.connectors.types import PriceStock
@@ -600,7 +601,18 @@ class TestOrders:
         assert len(settlements) == 20
         for s in settlements:
             assert s.net == s.gross - sum(s.fees.values())
-        assert any(s.fees.get("Commission", 0) > 0 for s in settlements)
+        assert any(s.fees.get("commission", 0) > 0 for s in settlements)
+        assert set().union(*(s.fees for s in settlements)) <= {k.value for k in FeeKind}
+        assert any(s.fees.get("tax", 0) > 0 and s.raw["transactions"] for s in settlements)
+        by_id = {o.platform_order_id: o for o in orders}
+        for s in settlements:  # a returned order's price comes back; a cancelled one has none
+            if by_id[s.platform_order_id].status.value == "returned":
+                assert s.fees["refund"] == s.gross
+                assert s.final
+            if by_id[s.platform_order_id].status.value == "cancelled":
+                assert (s.gross, s.fees, s.net) == (0, {}, 0)
+        assert all(o.delivery_region == "Mai Sơn, Sơn La" for o in orders)
+        assert any(line.returned_quantity for o in orders for line in o.lines)
 
     @pytest.mark.parametrize(
         ("params", "code"),

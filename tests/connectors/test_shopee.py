@@ -607,6 +607,22 @@ class TestOrders:
         for s in settlements:
             assert s.net == s.gross - sum(s.fees.values())
         assert any(s.fees.get("commission") for s in settlements)
+        kinds = {"commission", "service", "transaction", "shipping", "tax", "refund"}
+        assert set().union(*(s.fees for s in settlements)) <= kinds
+        by_id = {o.platform_order_id: o for o in orders}
+        for s in settlements:
+            assert s.raw["escrow_amount"] is not None  # the platform's own figures, kept
+            status = by_id[s.platform_order_id].status.value
+            # completed, cancelled and returned orders are final; a shipped one an estimate
+            assert s.final == (status in {"completed", "cancelled", "returned"})
+            if status == "cancelled":
+                assert (s.gross, s.net, s.fees) == (0, 0, {})
+            if status == "returned":
+                assert s.fees == {"refund": s.gross}
+                assert s.net == 0
+            if status == "completed":  # 1 % VAT + 0.5 % PIT withheld (UNVERIFIED rates)
+                assert s.fees["tax"] == round(s.gross * 0.01) + round(s.gross * 0.005)
+        assert all(o.delivery_region == "Mai Sơn, Sơn La" for o in orders)
 
     def test_window_over_15_days(self, env: PlatformEnv, shop: ShopeeConnector) -> None:
         end = datetime.now(UTC)

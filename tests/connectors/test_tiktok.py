@@ -608,6 +608,19 @@ class TestOrders:
             assert gross[order.platform_order_id] == sum(
                 line.unit_price * line.quantity for line in order.lines
             )
+        by_id = {o.platform_order_id: o for o in orders}
+        for s in settled:
+            assert s.raw["statement_transactions"]
+            assert s.fees.get("tax", 0) > 0 or s.fees.get("refund")
+            assert s.final == (by_id[s.platform_order_id].platform_status == "COMPLETED")
+            if by_id[s.platform_order_id].status is OrderStatus.RETURNED:
+                assert s.fees["refund"] == s.gross
+        assert not any(
+            o.platform_order_id in gross for o in orders if o.status.value == "cancelled"
+        )
+        assert all(o.delivery_region == "Mai Sơn, Sơn La" for o in orders)
+        returned = [o for o in orders if o.status is OrderStatus.RETURNED]
+        assert all(line.returned_quantity == line.quantity for o in returned for line in o.lines)
 
     def test_window_longer_than_allowed(self, shop: TikTokConnector) -> None:
         end = datetime.now(UTC)

@@ -15,6 +15,7 @@ from typing import Any
 
 from marketplace.connectors.errors import Rejected
 from marketplace.connectors.lazada.errors import PLATFORM
+from marketplace.connectors.types import FeeKind
 from marketplace.connectors.types import ItemPayload
 from marketplace.connectors.types import Order
 from marketplace.connectors.types import OrderLine
@@ -23,12 +24,33 @@ from marketplace.connectors.types import RemoteItem
 from marketplace.connectors.types import RemoteVariant
 from marketplace.connectors.types import Settlement
 from marketplace.connectors.types import VariantPayload
+from marketplace.connectors.types import balanced
 
 VN = timezone(timedelta(hours=7))
 DEFAULT_SIDE_CM = 10  # package sides are mandatory on Lazada; used when the catalogue has none
 NO_BRAND = "No Brand"
-# fee_type ids that are the item's price (lazada.md §4.6): credit and its reversal.
-_ITEM_PRICE_TYPES = {"13", "14"}
+# fee_type ids (lazada.md §4.6) → our fee kinds; 13 (Item Price Credit) is the gross.
+ITEM_PRICE = "13"
+FEE_TYPES = {
+    "16": FeeKind.COMMISSION,
+    "15": FeeKind.COMMISSION,  # reversal commission: negative cost
+    "3": FeeKind.TRANSACTION,
+    "7": FeeKind.SHIPPING,
+    "8": FeeKind.SHIPPING,
+    "14": FeeKind.REFUND,
+}
+# UNVERIFIED (lazada.md §4.6): other rows are told apart by words in their fee_name.
+FEE_WORDS = (
+    ("tax", FeeKind.TAX),
+    ("vat", FeeKind.TAX),
+    ("wht", FeeKind.TAX),
+    ("voucher", FeeKind.VOUCHER),
+    ("shipping", FeeKind.SHIPPING),
+    ("commission", FeeKind.COMMISSION),
+    ("payment", FeeKind.TRANSACTION),
+    ("service", FeeKind.SERVICE),
+)
+RETURNED_ITEM = {"returned", "shipped_back", "shipped_back_success"}
 
 
 def money(value: Any) -> int:
@@ -182,6 +204,7 @@ def order_line(entry: dict[str, Any]) -> OrderLine:
         unit_price=money(entry.get("item_price")),
         platform_item_id=str(entry.get("product_id", "")),
         platform_variant_id=str(entry.get("sku_id", "")),
+        returned_quantity=1 if str(entry.get("status", "")) in RETURNED_ITEM else 0,
     )
 
 
@@ -199,18 +222,48 @@ def order(order_id: str, data: dict[str, Any], lines: list[OrderLine]) -> Order:
         - money(data.get("voucher"))
         + money(data.get("shipping_fee")),
         lines=lines,
+        delivery_region=region(data.get("address_shipping")),
     )
 
 
+def region(address: dict[str, Any] | None) -> str:
+    """District and province of the shipping address; never names, phones or streets.
+
+    UNVERIFIED (lazada.md §4.1): in Vietnam ``addressDsitrict`` is the district and
+    ``city`` the province."""
+    address = address or {}
+    parts = [str(address.get(key) or "").strip() for key in ("addressDsitrict", "city")]
+    return ", ".join(dict.fromkeys(part for part in parts if part))
+
+
+def fee_kind(row: dict[str, Any]) -> FeeKind:
+    """Our kind of a finance row that is not the item price."""
+    known = FEE_TYPES.get(str(row.get("fee_type", "")))
+    if known is not None:
+        return known
+    name = str(row.get("fee_name") or row.get("transaction_type") or "").lower()
+    return next((kind for word, kind in FEE_WORDS if word in name), FeeKind.OTHER)
+
+
 def settlement(order_id: str, rows: list[dict[str, Any]]) -> Settlement:
-    """The order's money from its finance rows: item price, fees by name, net."""
+    """The order's money from its finance rows: item price credits, costs by kind, net.
+
+    Final once there are rows and every one is paid out (``paid_status``); a withholding
+    the row says is not included in its amount (``WHT_included_in_amount``) is taxed too."""
     gross = 0
     fees: dict[str, int] = {}
+    net = 0
     for row in rows:
         amount = money(row.get("amount"))
-        if str(row.get("fee_type", "")) in _ITEM_PRICE_TYPES:
+        net += amount
+        if str(row.get("fee_type", "")) == ITEM_PRICE:
             gross += amount
         else:
-            name = str(row.get("fee_name") or row.get("transaction_type") or "fee")
-            fees[name] = fees.get(name, 0) - amount
-    return Settlement(order_id, gross, fees, gross - sum(fees.values()))
+            kind = fee_kind(row).value
+            fees[kind] = fees.get(kind, 0) - amount
+        if str(row.get("WHT_included_in_amount", "")).lower() == "false":
+            withheld = abs(money(row.get("WHT_amount")))
+            fees[FeeKind.TAX.value] = fees.get(FeeKind.TAX.value, 0) + withheld
+            net -= withheld
+    final = bool(rows) and all(str(r.get("paid_status", "")).lower() == "paid" for r in rows)
+    return balanced(order_id, gross, fees, net, {"transactions": rows}, final)

@@ -14,6 +14,7 @@ from typing import Any
 from marketplace.connectors.errors import Rejected
 from marketplace.connectors.shopee.client import Json
 from marketplace.connectors.shopee.errors import PLATFORM
+from marketplace.connectors.types import FeeKind
 from marketplace.connectors.types import ImageRef
 from marketplace.connectors.types import ItemPayload
 from marketplace.connectors.types import Order
@@ -22,6 +23,7 @@ from marketplace.connectors.types import OrderStatus
 from marketplace.connectors.types import RemoteVariant
 from marketplace.connectors.types import Settlement
 from marketplace.connectors.types import VariantPayload
+from marketplace.connectors.types import balanced
 
 # No weight in the payload: Shopee requires one (§5.2), so we send this and say so.
 DEFAULT_WEIGHT_G = 500
@@ -53,16 +55,13 @@ ORDER_STATUS = {
     "CANCELLED": OrderStatus.CANCELLED,
     "TO_RETURN": OrderStatus.RETURNED,
 }
-# order_income fields that are costs to the seller (positive = cost) -> our fee names.
+# order_income fields (shopee.md §6.5) summed into each of our fee kinds; costs positive.
 FEE_FIELDS = {
-    "commission_fee": "commission",
-    "service_fee": "service",
-    "seller_transaction_fee": "transaction",
-    "campaign_fee": "campaign",
-    "order_ams_commission_fee": "affiliate",
-    "escrow_tax": "tax",
-    "withholding_tax": "withholding_tax",
-    "reverse_shipping_fee": "reverse_shipping",
+    FeeKind.COMMISSION: ("commission_fee", "order_ams_commission_fee"),
+    FeeKind.SERVICE: ("service_fee", "campaign_fee"),
+    FeeKind.TRANSACTION: ("seller_transaction_fee", "credit_card_transaction_fee"),
+    FeeKind.VOUCHER: ("voucher_from_seller",),
+    FeeKind.TAX: ("escrow_tax", "withholding_tax"),
 }
 
 
@@ -219,6 +218,7 @@ def order(data: Json) -> Order:
         updated_at=utc(data.get("update_time")),
         total=money_in(data.get("total_amount")),
         lines=[_line(line) for line in data.get("item_list") or []],
+        delivery_region=region(data.get("recipient_address")),
     )
 
 
@@ -237,25 +237,34 @@ def _line(line: Json) -> OrderLine:
 
 
 def settlement(order_sn: str, income: Json) -> Settlement:
-    """get_escrow_detail's order_income as our settlement."""
-    gross = money_in(income.get("order_selling_price"))
-    net = money_in(income.get("escrow_amount"))
-    fees = _fees(income)
-    # Shipping, rebates and adjustments: whatever else separates gross from net.
-    other = gross - sum(fees.values()) - net
-    if other:
-        fees["other"] = other
-    return Settlement(platform_order_id=order_sn, gross=gross, fees=fees, net=net)
+    """get_escrow_detail's order_income as our settlement.
 
-
-def _fees(income: Json) -> dict[str, int]:
-    """The seller's costs named in order_income, and any return refund."""
+    Final once ``escrow_amount_after_adjustment`` is there (the order completed and its
+    adjustments are in); before that ``escrow_amount`` is Shopee's estimate (§6.5)."""
+    final = income.get("escrow_amount_after_adjustment") is not None
+    net = money_in(
+        income["escrow_amount_after_adjustment"] if final else income.get("escrow_amount")
+    )
     fees = {
-        ours: money_in(income.get(theirs))
-        for theirs, ours in FEE_FIELDS.items()
-        if money_in(income.get(theirs))
+        kind.value: sum(abs(money_in(income.get(name))) for name in names)
+        for kind, names in FEE_FIELDS.items()
     }
-    refund = money_in(income.get("seller_return_refund"))
-    if refund:
-        fees["return_refund"] = abs(refund)
-    return fees
+    # What shipping cost the seller: the carrier's fee less what the buyer and Shopee paid.
+    fees[FeeKind.SHIPPING.value] = (
+        money_in(income.get("actual_shipping_fee"))
+        + money_in(income.get("reverse_shipping_fee"))
+        - money_in(income.get("shopee_shipping_rebate"))
+        - money_in(income.get("buyer_paid_shipping_fee"))
+    )
+    fees[FeeKind.REFUND.value] = abs(money_in(income.get("seller_return_refund")))
+    gross = money_in(income.get("order_selling_price"))
+    return balanced(order_sn, gross, fees, net, dict(income), final)
+
+
+def region(address: Json | None) -> str:
+    """Province and district of recipient_address, never the name, phone or street.
+
+    UNVERIFIED (shopee.md §6.2): in Vietnam ``state`` is the province, ``city`` the district."""
+    address = address or {}
+    parts = [str(address.get(key) or "").strip() for key in ("city", "state")]
+    return ", ".join(part for part in parts if part)

@@ -18,7 +18,10 @@ from marketplace.connectors.types import Settlement
 
 ORDER_PAGE = 100  # get_order_list page_size max (§6.1)
 ORDER_DETAIL_BATCH = 50  # get_order_detail order_sn per call (§6.2)
-DETAIL_FIELDS = "item_list,total_amount,pay_time,buyer_username,cancel_by,cancel_reason"
+# recipient_address only for its province and district (convert.region).
+DETAIL_FIELDS = (
+    "item_list,total_amount,pay_time,buyer_username,cancel_by,cancel_reason,recipient_address"
+)
 
 
 class OrdersMixin(ShopeeClient):

@@ -9,6 +9,7 @@ from decimal import Decimal
 from decimal import InvalidOperation
 from typing import Any
 
+from marketplace.connectors.types import FeeKind
 from marketplace.connectors.types import ItemPayload
 from marketplace.connectors.types import Order
 from marketplace.connectors.types import OrderLine
@@ -16,6 +17,7 @@ from marketplace.connectors.types import OrderStatus
 from marketplace.connectors.types import RemoteItem
 from marketplace.connectors.types import RemoteVariant
 from marketplace.connectors.types import Settlement
+from marketplace.connectors.types import balanced
 
 CURRENCY = "VND"
 # When several variants carry no options we still need distinct sales attributes.
@@ -153,9 +155,9 @@ def order(doc: dict[str, Any]) -> Order:
     platform_status = str(doc.get("status", ""))
     status = ORDER_STATUS.get(platform_status, OrderStatus.TO_SHIP)
     items = doc.get("line_items") or []
-    # UNVERIFIED (tiktok.md: returns are another API): lines of a returned order carry
-    # a non-empty return_status.
-    if status is OrderStatus.COMPLETED and any(i.get("return_status") for i in items):
+    # UNVERIFIED (tiktok.md: returns are another API): returned units' line items carry a
+    # non-empty return_status; the order is returned when all of them are.
+    if status is OrderStatus.COMPLETED and items and all(i.get("return_status") for i in items):
         status = OrderStatus.RETURNED
     grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for line in items:  # TikTok lists one line item per unit
@@ -169,6 +171,7 @@ def order(doc: dict[str, Any]) -> Order:
             unit_price=dong(group[0].get("sale_price")),
             platform_item_id=str(group[0].get("product_id", "")),
             platform_variant_id=str(group[0].get("sku_id", "")),
+            returned_quantity=sum(1 for unit in group if unit.get("return_status")),
         )
         for group in grouped.values()
     ]
@@ -181,27 +184,55 @@ def order(doc: dict[str, Any]) -> Order:
         updated_at=when(doc.get("update_time") or doc.get("create_time")),
         total=dong(payment.get("total_amount")),
         lines=lines,
+        delivery_region=region(doc.get("recipient_address")),
     )
+
+
+def region(address: dict[str, Any] | None) -> str:
+    """District and province (district_info levels L2 and L1); never names, phones or
+    streets. UNVERIFIED (tiktok.md §5): the level numbering of Vietnam's addresses."""
+    levels = {
+        str(part.get("address_level", "")): str(part.get("address_name") or "").strip()
+        for part in (address or {}).get("district_info") or []
+        if isinstance(part, dict)
+    }
+    return ", ".join(name for name in (levels.get("L2"), levels.get("L1")) if name)
+
+
+# UNVERIFIED (tiktok.md §5): fee_tax_breakdown's keys are told apart by their words.
+FEE_WORDS = (
+    ("commission", FeeKind.COMMISSION),
+    ("transaction", FeeKind.TRANSACTION),
+    ("payment", FeeKind.TRANSACTION),
+    ("shipping", FeeKind.SHIPPING),
+    ("voucher", FeeKind.VOUCHER),
+    ("service", FeeKind.SERVICE),
+)
+
+
+def fee_kind(key: str) -> FeeKind:
+    return next((kind for word, kind in FEE_WORDS if word in key), FeeKind.OTHER)
 
 
 def settlement(order_id: str, transactions: list[dict[str, Any]]) -> Settlement:
-    """Sum an order's statement transactions; fees are positive costs."""
+    """Sum an order's statement transactions; fees are positive costs.
+
+    The gross is the goods' subtotal before refunds (``revenue_breakdown``), a refund
+    its own kind. UNVERIFIED (tiktok.md §5): final when every row's ``status`` is PAID."""
     gross = net = 0
-    fees: dict[str, int] = defaultdict(int)
+    fees: dict[FeeKind, int] = defaultdict(int)
     for row in transactions:
-        gross += dong(row.get("revenue_amount"))
+        revenue = row.get("revenue_breakdown") or {}
+        subtotal = revenue.get("subtotal_after_seller_discounts_amount")
+        gross += dong(row.get("revenue_amount") if subtotal is None else subtotal)
+        fees[FeeKind.REFUND] -= dong(revenue.get("refund_subtotal_after_seller_discounts_amount"))
         net += dong(row.get("settlement_amount"))
         breakdown = row.get("fee_tax_breakdown") or {}
-        for part in ("fee", "tax"):
-            for key, value in (breakdown.get(part) or {}).items():
-                fees[key.removesuffix("_amount")] -= dong(value)
-        fees["shipping_cost"] -= dong(row.get("shipping_cost_amount"))
-    other = gross - sum(fees.values()) - net
-    if other:
-        fees["other"] += other
-    return Settlement(
-        platform_order_id=order_id,
-        gross=gross,
-        fees={k: v for k, v in fees.items() if v},
-        net=net,
-    )
+        for key, value in (breakdown.get("fee") or {}).items():
+            fees[fee_kind(key)] -= dong(value)
+        for value in (breakdown.get("tax") or {}).values():
+            fees[FeeKind.TAX] -= dong(value)
+        fees[FeeKind.SHIPPING] -= dong(row.get("shipping_cost_amount"))
+    final = bool(transactions) and all(str(r.get("status", "")) == "PAID" for r in transactions)
+    raw = {"statement_transactions": transactions}
+    return balanced(order_id, gross, {k.value: v for k, v in fees.items()}, net, raw, final)

@@ -16,7 +16,6 @@ from flask import request
 from marketplace.sandbox.common import Store
 from marketplace.sandbox.common import current_sandbox
 from marketplace.sandbox.lazada.data import SELLER
-from marketplace.sandbox.lazada.finance import transaction
 
 buyers = Blueprint("lazada_buyers", __name__)
 _NAMES = ("Nguyễn Thị Lan", "Trần Văn Minh", "Lò Thị Xuân", "Cầm Văn Thắng", "Phạm Thu Hà")
@@ -72,22 +71,6 @@ def _items(
     return items
 
 
-def _transactions(doc: dict[str, Any], status: str) -> list[dict[str, Any]]:
-    """The order's finance rows: price, commission, payment fee, reversals, shipping."""
-    rows, number = [], doc["order_id"] * 10
-    for item in doc["items"]:
-        price = item["item_price"]
-        commission = round(price * 0.05)
-        rows.append(transaction(doc, item, "13", price, number := number + 1))
-        rows.append(transaction(doc, item, "16", -commission, number := number + 1))
-        rows.append(transaction(doc, item, "3", -round(price * 0.02), number := number + 1))
-        if status == "returned":
-            rows.append(transaction(doc, item, "14", -price, number := number + 1))
-            rows.append(transaction(doc, item, "15", commission, number := number + 1))
-    rows.append(transaction(doc, None, "7", -12_000.0, number + 1))
-    return rows
-
-
 def _order(
     store: Store, rng: random.Random, now: float, days: float, listed: Listed, forced: Any = None
 ) -> str:
@@ -116,11 +99,8 @@ def _order(
         "payment_method": rng.choice(("COD", "COD", "MIXEDCARD")),
         "customer": rng.choice(_NAMES),
         "items": items,
-        "transactions": [],
     }
-    # A canceled order never reaches finance.
-    if status != "canceled":
-        doc["transactions"] = _transactions(doc, status)
+    # Its finance rows follow its items' states (finance.rows_of), read on every call.
     store.put("orders", str(order_id), doc)
     return str(order_id)
 

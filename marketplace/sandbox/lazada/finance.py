@@ -22,7 +22,23 @@ FEE_TYPES = {
     "7": "Shipping Fee Paid by Seller",
     "14": "Reversal Item Price",
     "15": "Reversal Commission",
+    # UNVERIFIED (lazada.md §4.6): the ids and names of the tax lines are not documented;
+    # Lazada Vietnam withholds VAT and personal income tax of household sellers.
+    "101": "Withholding Tax - VAT",
+    "102": "Withholding Tax - PIT",
 }
+# UNVERIFIED (lazada.md §4.6): no rates are published in our sources. Commission and
+# payment fee on the item price, the seller's part of shipping per order, and the
+# 1 % VAT + 0.5 % PIT withheld from household sellers (Vietnam's Decree 117/2025).
+COMMISSION, PAYMENT_FEE, SELLER_SHIPPING = 0.05, 0.02, 12_000.0
+VAT, PIT = 0.01, 0.005
+# Item states with money: shipped ones are an estimate, delivered and returned ones paid.
+_SETTLING = {"shipped", "shipping", "delivered", "returned", "shipped_back_success"}
+_PAID = {"delivered", "returned", "shipped_back_success"}
+_RETURNED = {"returned", "shipped_back_success"}
+
+
+_TRANSACTION_TYPES = {"13": "Orders-Sales", "14": "Orders-Sales", "101": "Tax", "102": "Tax"}
 
 
 def _day(value: str) -> date:
@@ -62,10 +78,40 @@ def transactions_get(call: Call) -> dict[str, Any]:
         row
         for doc in seller_orders(call)
         if not order_id or str(doc["order_id"]) == order_id
-        for row in doc["transactions"]
+        for row in rows_of(doc)
         if _wanted(call, row, start, end, trans_type)
     ]
     return {"data": rows[offset : offset + limit]}
+
+
+def rows_of(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """The order's finance rows as its items stand now: price, commission, payment fee,
+    taxes, their reversals for returned units, and the seller's shipping. A cancelled or
+    unshipped order has none."""
+    rows: list[dict[str, Any]] = []
+    number = doc["order_id"] * 100
+    settling = [i for i in doc["items"] if i["status"] in _SETTLING]
+    for item in settling:
+        price = item["item_price"]
+        charges = [
+            ("13", price),
+            ("16", -round(price * COMMISSION)),
+            ("3", -round(price * PAYMENT_FEE)),
+            ("101", -round(price * VAT)),
+            ("102", -round(price * PIT)),
+        ]
+        if item["status"] in _RETURNED:  # everything but the payment fee comes back
+            charges += [("14", -price), ("15", round(price * COMMISSION))]
+            charges += [("101", round(price * VAT)), ("102", round(price * PIT))]
+        for fee_type, amount in charges:
+            number += 1
+            rows.append(transaction(doc, item, fee_type, amount, number))
+    if settling:
+        rows.append(transaction(doc, None, "7", -SELLER_SHIPPING, number + 1))
+    paid = bool(settling) and all(i["status"] in _PAID for i in settling)
+    for row in rows:
+        row["paid_status"] = "Paid" if paid else "Not paid"
+    return rows
 
 
 def transaction(
@@ -74,7 +120,7 @@ def transaction(
     """A finance row of the order, for one of its items or (None) the whole order."""
     return {
         "transaction_date": datetime.fromtimestamp(doc["updated_at"], VN).strftime("%d %b %Y"),
-        "transaction_type": "Orders-Sales" if fee_type in ("13", "14") else "Orders-Lazada Fees",
+        "transaction_type": _TRANSACTION_TYPES.get(fee_type, "Orders-Lazada Fees"),
         "fee_name": FEE_TYPES[fee_type],
         "fee_type": fee_type,
         "amount": money(amount),

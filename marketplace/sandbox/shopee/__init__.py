@@ -18,6 +18,7 @@ from marketplace.sandbox.common import current_sandbox
 from marketplace.sandbox.common import make_sandbox_app
 from marketplace.sandbox.shopee import auth
 from marketplace.sandbox.shopee import orders
+from marketplace.sandbox.shopee import payments
 from marketplace.sandbox.shopee import products
 from marketplace.sandbox.shopee import shops
 from marketplace.sandbox.shopee import storefront
@@ -49,6 +50,7 @@ def create_app(state_path: str) -> Flask:
     app.register_blueprint(products.bp)
     app.register_blueprint(orders.bp)
     app.register_blueprint(orders.control)
+    app.register_blueprint(payments.control)
     app.register_blueprint(storefront.bp)
     app.register_error_handler(ApiError, error_response)
 

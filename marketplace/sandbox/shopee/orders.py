@@ -19,13 +19,12 @@ from marketplace.sandbox.shopee.gateway import ApiError
 from marketplace.sandbox.shopee.gateway import arg_int
 from marketplace.sandbox.shopee.gateway import envelope
 from marketplace.sandbox.shopee.gateway import verify
+from marketplace.sandbox.shopee.payments import income
 
 bp = Blueprint("shopee_orders", __name__)
 control = Blueprint("shopee_control", __name__, url_prefix="/_sandbox")
 WINDOW = 15 * 86_400  # §6.1
 Json = dict[str, Any]
-# Our simulated fee rates on the goods' selling price (figures only; Shopee's vary).
-COMMISSION, SERVICE, TRANSACTION = 0.05, 0.03, 0.04
 
 
 def _orders(shop_id: int) -> list[Json]:
@@ -140,7 +139,7 @@ def get_escrow_detail() -> Response:
             "order_sn": sn,
             "buyer_user_name": order["buyer_username"],
             "return_order_sn_list": order["return_order_sn_list"],
-            "order_income": order["order_income"],
+            "order_income": income(order),
         }
     )
 
@@ -164,7 +163,7 @@ def get_escrow_list() -> Response:
             "escrow_list": [
                 {
                     "order_sn": o["order_sn"],
-                    "payout_amount": o["order_income"]["escrow_amount"],
+                    "payout_amount": income(o)["escrow_amount"],
                     "escrow_release_time": o["update_time"],
                 }
                 for o in released[start : start + page_size]
@@ -265,63 +264,22 @@ def buyers() -> Response:
             "cancel_by": "buyer" if status == "CANCELLED" else "",
             "cancel_reason": "Change of mind" if status == "CANCELLED" else "",
             "return_order_sn_list": [f"R{sn}"] if status == "TO_RETURN" else [],
-            "order_income": _income(status, float(selling)),
+            # Masked as Shopee does; the connector keeps only the province and district.
+            "recipient_address": {
+                "name": "N****n T*** L**",
+                "phone": "84******321",
+                "town": "",
+                "district": "Chiềng Mung",
+                "city": "Mai Sơn",
+                "state": "Sơn La",
+                "region": "VN",
+                "zipcode": "",
+                "full_address": "****, Chiềng Mung, Mai Sơn, Sơn La",
+            },
         }
         sandbox.store.put("orders", sn, order)
         created_sns.append(sn)
     return jsonify(order_sn_list=created_sns)
-
-
-def _income(status: str, selling: float) -> Json:
-    """Escrow figures: escrow_amount = selling − fees (+ refunds, which are negative)."""
-    zero = 0.0
-    commission = service = transaction = zero
-    refund = zero
-    if status == "CANCELLED":
-        selling_price = zero
-    else:
-        selling_price = selling
-        if status == "TO_RETURN":
-            refund = -selling
-        else:
-            commission = float(round(selling * COMMISSION))
-            service = float(round(selling * SERVICE))
-            transaction = float(round(selling * TRANSACTION))
-    escrow = selling_price - commission - service - transaction + refund
-    return {
-        "escrow_amount": escrow,
-        "escrow_amount_after_adjustment": escrow,
-        "buyer_total_amount": selling if status != "CANCELLED" else zero,
-        "order_original_price": selling,
-        "order_selling_price": selling_price,
-        "order_discounted_price": selling_price,
-        "original_cost_of_goods_sold": selling,
-        "cost_of_goods_sold": selling_price,
-        "seller_discount": zero,
-        "shopee_discount": zero,
-        "voucher_from_seller": zero,
-        "voucher_from_shopee": zero,
-        "coins": zero,
-        "commission_fee": commission,
-        "service_fee": service,
-        "seller_transaction_fee": transaction,
-        "buyer_transaction_fee": zero,
-        "credit_card_transaction_fee": zero,
-        "campaign_fee": zero,
-        "buyer_paid_shipping_fee": zero,
-        "estimated_shipping_fee": zero,
-        "final_shipping_fee": zero,
-        "actual_shipping_fee": zero,
-        "shopee_shipping_rebate": zero,
-        "reverse_shipping_fee": zero,
-        "seller_return_refund": refund,
-        "drc_adjustable_refund": zero,
-        "escrow_tax": zero,
-        "withholding_tax": zero,
-        "order_adjustment": [],
-        "total_adjustment_amount": zero,
-        "order_ams_commission_fee": zero,
-    }
 
 
 @control.post("/orders/<order_sn>/status")

@@ -23,8 +23,15 @@ ORDER_PAGE_MAX = 100
 DETAIL_IDS_MAX = 50
 WINDOW_MAX = 15 * 86400
 SHIPPING_COST = 15_000
-COMMISSION_RATE = 0.04  # platform commission
-TRANSACTION_RATE = 0.05  # payment/transaction fee
+# UNVERIFIED (tiktok.md §5): no rates are published in our sources. Commission and
+# payment fee on the goods' subtotal, the seller's part of shipping, and the 1 % VAT +
+# 0.5 % PIT withheld from household sellers (Vietnam's Decree 117/2025).
+COMMISSION_RATE = 0.04
+TRANSACTION_RATE = 0.05
+VAT_RATE, PIT_RATE = 0.01, 0.005
+# UNVERIFIED (tiktok.md §5): a delivered order has a statement still being processed;
+# a completed one is paid out, and its statement no longer changes.
+STATEMENT_STATUS = {"DELIVERED": "PROCESSING", "COMPLETED": "PAID"}
 
 
 def _public(order: dict[str, Any]) -> dict[str, Any]:
@@ -82,20 +89,29 @@ def statement_transactions(order_id: str) -> Response:
     order = current_sandbox().store.get("orders", order_id)
     if order is None or order["shop_id"] != g.tts_shop["id"]:
         return envelope(None, core.NOT_FOUND, f"Order {order_id} does not exist")
-    rows = [order["statement"]] if order.get("statement") else []
+    # The statement follows the order as it is now: none before delivery or when cancelled.
+    rows = [_statement(order)] if order["status"] in STATEMENT_STATUS else []
     return envelope({"order_id": order_id, "currency": "VND", "statement_transactions": rows})
 
 
-def _statement(order: dict[str, Any], returned: bool) -> dict[str, Any]:
-    revenue = 0 if returned else int(order["payment"]["sub_total"])
-    commission = round(revenue * COMMISSION_RATE)
-    transaction = round(revenue * TRANSACTION_RATE)
-    settlement = revenue - commission - transaction - SHIPPING_COST
+def _statement(order: dict[str, Any]) -> dict[str, Any]:
+    subtotal = int(order["payment"]["sub_total"])
+    units = order["line_items"]
+    returned = sum(int(line["sale_price"]) for line in units if line.get("return_status"))
+    kept = subtotal - returned
+    commission, transaction = round(kept * COMMISSION_RATE), round(kept * TRANSACTION_RATE)
+    vat, pit = round(kept * VAT_RATE), round(kept * PIT_RATE)
+    settlement = kept - commission - transaction - vat - pit - SHIPPING_COST
     return {
         "id": f"st{order['id']}",
         "statement_time": order["update_time"],
-        "revenue_amount": core.money(revenue),
-        "fee_tax_amount": core.money(-(commission + transaction)),
+        "status": STATEMENT_STATUS[order["status"]],
+        "revenue_amount": core.money(kept),
+        "revenue_breakdown": {
+            "subtotal_after_seller_discounts_amount": core.money(subtotal),
+            "refund_subtotal_after_seller_discounts_amount": core.money(-returned),
+        },
+        "fee_tax_amount": core.money(-(commission + transaction + vat + pit)),
         "shipping_cost_amount": core.money(-SHIPPING_COST),
         "settlement_amount": core.money(settlement),
         "fee_tax_breakdown": {
@@ -103,7 +119,7 @@ def _statement(order: dict[str, Any], returned: bool) -> dict[str, Any]:
                 "platform_commission_amount": core.money(-commission),
                 "transaction_fee_amount": core.money(-transaction),
             },
-            "tax": {},
+            "tax": {"vat_amount": core.money(-vat), "pit_amount": core.money(-pit)},
         },
     }
 
@@ -185,10 +201,36 @@ def simulate_buyers() -> Response:
                 "total_amount": core.money(sub_total + SHIPPING_COST),
             },
             "line_items": lines,
+            # Masked as the platform does; the connector keeps only province and district.
+            "recipient_address": {
+                "name": "N*** T*** L**",
+                "phone_number": "(+84)*****321",
+                "address_detail": "****",
+                "district_info": [
+                    {
+                        "address_level": "L0",
+                        "address_level_name": "Country",
+                        "address_name": "Việt Nam",
+                    },
+                    {
+                        "address_level": "L1",
+                        "address_level_name": "Province",
+                        "address_name": "Sơn La",
+                    },
+                    {
+                        "address_level": "L2",
+                        "address_level_name": "District",
+                        "address_name": "Mai Sơn",
+                    },
+                    {
+                        "address_level": "L3",
+                        "address_level_name": "Ward",
+                        "address_name": "Chiềng Mung",
+                    },
+                ],
+            },
             "cancel_reason": "Buyer changed their mind" if status == "CANCELLED" else "",
         }
-        if status in {"COMPLETED", "DELIVERED"}:
-            order["statement"] = _statement(order, returned)
         sandbox.store.put("orders", order["id"], order)
         created.append(order["id"])
     return envelope({"order_ids": created})
@@ -196,14 +238,20 @@ def simulate_buyers() -> Response:
 
 @control.post("/_sandbox/orders/<order_id>/status")
 def set_order_status(order_id: str) -> Response:
-    """{"status": ...}: the order moves to that state now."""
+    """{"status": ..., "returned": n}: the order moves to that state now; ``returned``
+    units (line items) come back from the buyer."""
     sandbox = current_sandbox()
     order = sandbox.store.get("orders", order_id)
     if order is None:
         return envelope(None, core.INVALID_PARAM, "no such order", 404)
-    status = str((request.get_json(silent=True) or {}).get("status", ""))
+    body = request.get_json(silent=True) or {}
+    status = str(body.get("status", ""))
     order["status"], order["update_time"] = status, int(sandbox.clock.now())
+    returned = int(body.get("returned") or 0)
     for line in order["line_items"]:
         line["display_status"] = status
+        if returned > 0 and not line.get("return_status"):
+            line["return_status"] = "RETURN_OR_REFUND_REQUEST_COMPLETE"
+            returned -= 1
     sandbox.store.put("orders", order_id, order)
     return envelope({"order_id": order_id, "status": status})
