@@ -160,7 +160,12 @@ def _items(cooperative_id: int) -> list[Item]:
     """The cooperative's active variants; a product's popularity is shared by its variants."""
     rows = db.session.execute(
         select(
-            Variant.id, Variant.product_id, Variant.sku, Variant.price, Product.name, Product.ocop_stars
+            Variant.id,
+            Variant.product_id,
+            Variant.sku,
+            Variant.price,
+            Product.name,
+            Product.ocop_stars,
         )
         .join(Product, Product.id == Variant.product_id)
         .where(Product.cooperative_id == cooperative_id, Product.status == ProductStatus.ACTIVE)
@@ -171,7 +176,7 @@ def _items(cooperative_id: int) -> list[Item]:
         per_product[row.product_id] = per_product.get(row.product_id, 0) + 1
     items = []
     for row in rows:
-        popular = random.Random(f"{SEED}-{row.product_id}").uniform(0.5, 1.5)  # noqa: S311
+        popular = random.Random(f"{SEED}-{row.product_id}").uniform(0.5, 1.5)
         popular *= 1.5 if (row.ocop_stars or 0) >= 4 else 1.0
         items.append(
             Item(
@@ -242,7 +247,12 @@ def _raw(planned: PlannedOrder, state: State) -> dict[str, Any]:
     """The settlement in the platform's own words, as it would have sent it."""
     names = SETTLEMENT_NAMES[planned.platform]
     fees = {names[kind]: amount for kind, amount in state.fees.items()}
-    return {"order_id": planned.platform_order_id, **fees, names["net"]: state.net, "currency": "VND"}
+    return {
+        "order_id": planned.platform_order_id,
+        **fees,
+        names["net"]: state.net,
+        "currency": "VND",
+    }
 
 
 def _line_rows(order_id: int, planned: PlannedOrder) -> list[dict[str, Any]]:
@@ -278,7 +288,9 @@ def _entry_rows(
         day = placed if not booked else max(placed, ledger.vietnam_day(state.at))
         restates = (day.year, day.month) != (placed.year, placed.month)
         for product_id in sorted(now.keys() | booked.keys()):
-            change = now.get(product_id, ledger.Figures()) - booked.get(product_id, ledger.Figures())
+            change = now.get(product_id, ledger.Figures()) - booked.get(
+                product_id, ledger.Figures()
+            )
             if change:
                 rows.append(
                     {

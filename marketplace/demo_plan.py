@@ -100,13 +100,13 @@ def season_weight(item: Item, day: date) -> float:
 
 
 def tet_boost(day: date) -> float:
-    """Gift buying before Tết: up to three times the usual a week before it."""
+    """Gift buying before Tết: rising over six weeks to four times the usual a week before."""
     for tet in TET:
         before = (tet - day).days
-        if 7 <= before <= 35:
-            return 1.0 + 2.0 * (35 - before) / 28
+        if 7 <= before <= 42:
+            return 1.0 + 3.0 * (42 - before) / 35
         if 0 < before < 7:
-            return 2.5
+            return 3.0
     return 1.0
 
 
@@ -133,7 +133,7 @@ class CooperativePlan:
 
     def __init__(self, key: str, items: list[Item], platforms: list[str], household: bool):
         self.key, self.items, self.platforms, self.household = key, items, platforms, household
-        self.rng = random.Random(f"{SEED}-history-{key}")  # noqa: S311 - demo data
+        self.rng = random.Random(f"{SEED}-history-{key}")
         self.serial = 0
         self.provinces, self.province_weights = list(PROVINCES), list(PROVINCES.values())
 
@@ -217,7 +217,9 @@ class CooperativePlan:
         rng, kept = self.rng, tuple(0 for _ in lines)
         seen = State(placed + PULL_DELAY, OrderStatus.TO_SHIP, kept)
         if rng.random() < CANCEL_SHARE:
-            cancelled = State(placed + timedelta(hours=rng.uniform(0.5, 36)), OrderStatus.CANCELLED, kept)
+            cancelled = State(
+                placed + timedelta(hours=rng.uniform(0.5, 36)), OrderStatus.CANCELLED, kept
+            )
             cancelled.at = min(cancelled.at, now)
             # Half are cancelled before the first pull sees them: nothing is ever booked.
             return [seen, cancelled] if rng.random() < 0.5 else [cancelled]
@@ -239,7 +241,8 @@ class CooperativePlan:
             return money.state(at, OrderStatus.RETURNED, lines, tuple(x.quantity for x in lines))
         index = self.rng.choice(partial)
         returned = tuple(
-            self.rng.randint(1, line.quantity - 1) if i == index else 0 for i, line in enumerate(lines)
+            self.rng.randint(1, line.quantity - 1) if i == index else 0
+            for i, line in enumerate(lines)
         )
         return money.state(at, OrderStatus.COMPLETED, lines, returned)
 
@@ -259,7 +262,9 @@ class Money:
     ) -> State:
         goods = 0
         if status != OrderStatus.RETURNED:
-            goods = sum((x.quantity - r) * x.unit_price for x, r in zip(lines, returned, strict=True))
+            goods = sum(
+                (x.quantity - r) * x.unit_price for x, r in zip(lines, returned, strict=True)
+            )
         fees = {kind: round(goods * rate) for kind, rate in self.rates.items()}
         fees["shipping"] = self.shipping
         fees["voucher"] = int(goods * self.voucher_rate) // 1000 * 1000

@@ -104,9 +104,7 @@ def issue_demo_tokens(cooperatives: list[str]) -> dict[str, list[dict[str, Any]]
     return _ask_each_shop("/_sandbox/tokens", "shop", cooperatives)
 
 
-def _ask_each_shop(
-    path: str, key: str, cooperatives: list[str]
-) -> dict[str, list[dict[str, Any]]]:
+def _ask_each_shop(path: str, key: str, cooperatives: list[str]) -> dict[str, list[dict[str, Any]]]:
     """POST ``{key: shop name}`` to a control of every mounted sandbox, for each
     cooperative's shop, in-process and marked as the admin's; by platform, the answers."""
     mounted = current_app.extensions.get("sandboxes", {})
