@@ -57,6 +57,7 @@ from marketplace.sales.models import OrderLine
 from marketplace.sales.models import OrderSource
 from marketplace.sales.models import SalesEntry
 from marketplace.sandbox.mount import issue_demo_tokens
+from marketplace.shops.errors import ShopHeldError
 from marketplace.shops.models import Shop
 from marketplace.shops.models import ShopStatus
 from marketplace.shops.services import store_connected_shop
@@ -84,13 +85,19 @@ NATIVE = {
 
 def connect_demo_shops() -> dict[str, int]:
     """Connect every cooperative to its own shop in each mounted sandbox (opened by
-    ``sandbox.mount.open_demo_shops``) with fresh tokens; by platform, how many."""
+    ``sandbox.mount.open_demo_shops``) with fresh tokens; by platform, how many. A shop
+    another cooperative holds (a manager picked it on a consent page) is left to it."""
     cooperatives = list(db.session.scalars(select(Cooperative).order_by(Cooperative.id)))
     grants = issue_demo_tokens([c.name for c in cooperatives])
+    connected = dict.fromkeys(grants, 0)
     for platform, answers in grants.items():
         for cooperative, grant in zip(cooperatives, answers, strict=True):
-            store_connected_shop(cooperative, platform, token_set(grant))
-    return {platform: len(answers) for platform, answers in grants.items()}
+            try:
+                store_connected_shop(cooperative, platform, token_set(grant))
+            except ShopHeldError:
+                continue
+            connected[platform] += 1
+    return connected
 
 
 def token_set(grant: dict[str, Any]) -> TokenSet:

@@ -371,3 +371,23 @@ def test_the_token_control_refuses_an_unknown_shop_and_strangers(demo: Demo) -> 
         stranger = client.post("/_sandbox/tokens", json={"shop": shop["name"]})
         assert stranger.status_code == 404
         assert b"access_token" not in stranger.data
+
+
+def test_a_demo_shop_another_cooperative_holds_is_left_to_it(demo: Demo) -> None:
+    """Runs last: it hands a shop over for good."""
+    with demo.app.app_context():
+        first, second = db.session.scalars(select(Cooperative).order_by(Cooperative.id).limit(2))
+        theirs = db.session.scalars(
+            select(Shop).where(Shop.cooperative_id == second.id, Shop.platform == "lazada")
+        ).one()
+        held = shops.move_shop(theirs, first)  # an admin gave it to the first cooperative
+        token = held.access_token
+        db.session.commit()
+        assert connect_demo_shops() == {"lazada": 8, "shopee": 9, "tiktok": 9}
+        db.session.commit()
+        db.session.refresh(held)
+        assert held.cooperative_id == first.id
+        assert held.access_token == token
+        assert held.status == ShopStatus.CONNECTED
+        assert shops.check_health(held), held.last_error
+        db.session.remove()

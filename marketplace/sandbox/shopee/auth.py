@@ -203,15 +203,13 @@ def token_get() -> Response:
 @bp.post("/_sandbox/tokens")
 def control_tokens() -> Response | tuple[Response, int]:
     """Test control: authorize the demo partner for the shop named ``{"shop": name}`` and
-    issue its tokens, as the consent page and GetAccessToken would (earlier ones retired)."""
+    issue its tokens, as the consent page and GetAccessToken would. Unlike a real
+    re-authorization the earlier tokens keep working: whoever holds them is not cut off."""
     shop = shop_named(request.get_json(silent=True))
     if shop is None:
         return grant_response(None)
     partner_id, shop_id = DEMO_PARTNER_ID, int(shop.id)
     _authorize(partner_id, shop_id)
-    for key, old in _refresh_tokens(partner_id, shop_id):
-        old["used"] = True
-        current_sandbox().store.put("refresh_tokens", key, old)
     issued = _issue(partner_id, shop_id)
     now = current_sandbox().clock.now()
     refresh = current_sandbox().store.get("refresh_tokens", issued["refresh_token"]) or {}
