@@ -126,7 +126,7 @@ def seed_demo_history(now: datetime | None = None) -> int:
         shops = _connected(cooperative.id)
         if spec is None or not shops or _has_history(shops):
             continue
-        items = _items(cooperative.id)
+        items = items_of(cooperative.id)
         if not items:
             continue
         household = cooperative.subject_type == SubjectType.HOUSEHOLD
@@ -163,7 +163,7 @@ def _has_history(shops: dict[str, Shop]) -> bool:
     )
 
 
-def _items(cooperative_id: int) -> list[Item]:
+def items_of(cooperative_id: int) -> list[Item]:
     """The cooperative's active variants; a product's popularity is shared by its variants."""
     rows = db.session.execute(
         select(

@@ -33,6 +33,7 @@ from marketplace.demo_data import COOPERATIVES
 from marketplace.demo_data import PROVINCES
 from marketplace.demo_data import UNKNOWN_SKUS
 from marketplace.demo_history import connect_demo_shops
+from marketplace.demo_history import items_of
 from marketplace.demo_history import seed_demo_history
 from marketplace.demo_plan import CooperativePlan
 from marketplace.extensions import db
@@ -171,13 +172,12 @@ def test_the_entries_are_what_book_would_have_booked_seeing_each_state(demo: Dem
     spec = COOPERATIVES[0]
     with demo.app.app_context():
         coop = db.session.scalars(select(Cooperative).where(Cooperative.name == spec.name)).one()
-        from marketplace.demo_history import _items  # the plan is made from these
 
         shops_by = {
             s.platform: s
             for s in db.session.scalars(select(Shop).where(Shop.cooperative_id == coop.id))
         }
-        plan = CooperativePlan(spec.key, _items(coop.id), sorted(shops_by), False).orders(NOW)
+        plan = CooperativePlan(spec.key, items_of(coop.id), sorted(shops_by), False).orders(NOW)
         eventful = [p for p in plan if len(p.states) != 2][:30]
         eventful += [p for p in plan if p.final.status == OrderStatus.COMPLETED][:10]
         assert any(p.final.status == OrderStatus.CANCELLED for p in eventful)
