@@ -40,6 +40,7 @@ def seed_demo_command() -> None:
         names = list(db.session.scalars(select(Cooperative.name).order_by(Cooperative.id)))
         for platform, shops in open_demo_shops(names).items():
             click.echo(f"Sandbox {platform}: a shop for each cooperative ({len(shops)}).")
+        _connect_demo_shops_and_history()
     db.session.commit()
     if result.get("skipped"):
         click.echo("The database already has cooperatives; demo data not loaded.")
@@ -48,6 +49,24 @@ def seed_demo_command() -> None:
         f"Demo data: {result['cooperatives']} cooperatives, {result['products']} products, "
         f"{result['variants']} variants, {result['users']} users."
     )
+
+
+def _connect_demo_shops_and_history() -> None:
+    """Connect each cooperative to its sandbox shops, then give them two years of sales."""
+    import time
+
+    from marketplace.demo_history import connect_demo_shops
+    from marketplace.demo_history import seed_demo_history
+
+    for platform, count in connect_demo_shops().items():
+        click.echo(f"Sandbox {platform}: {count} shops connected to their cooperatives.")
+    started = time.monotonic()
+    orders = seed_demo_history()
+    took = time.monotonic() - started
+    if orders:
+        click.echo(f"Sales history: {orders} orders over two years, booked ({took:.1f} s).")
+    else:
+        click.echo("Sales history: already there, nothing added.")
 
 
 @click.command("seed-reference")

@@ -275,3 +275,57 @@ PRODUCTS: list[P] = [
       [V("MANG-KHO-500G", "Khối lượng: 500 g", 150000, None, 540, "25x18x8")],
       origin="Xã Phù Yên"),
 ]  # fmt: skip
+
+# The demo's sales history (demo_history.py): two years of orders on the demo shops.
+HISTORY_DAYS = 730
+# Lunar New Year's day: sales of gifts peak in the weeks before it, and stop while the
+# carriers rest around it.
+TET = (date(2025, 1, 29), date(2026, 2, 17), date(2027, 2, 6))
+# Orders a day per cooperative today, all shops together (two years ago: under half).
+DAILY_ORDERS = {
+    "che": 5.0, "caphe": 5.5, "xoai": 3.5, "nhan": 2.5, "thocam": 1.5, "gacbep": 3.0,
+    "thaonguyen": 4.0, "ong": 3.0, "taxua": 2.0,
+}  # fmt: skip
+# Share of the orders by platform two years ago and today: TikTok Shop grows fastest.
+PLATFORM_SHARES = {"shopee": (0.60, 0.45), "lazada": (0.28, 0.17), "tiktok": (0.12, 0.38)}
+# Fresh produce sells only in its season: a word of the product's name → (first, last month).
+SEASONS = {"Mận": (5, 6), "Xoài": (6, 8), "Nhãn tươi": (7, 8)}
+WEEKDAY = (0.95, 0.9, 0.9, 0.95, 1.05, 1.25, 1.2)  # Monday first: weekends sell more
+# Where buyers live: province names only (the 34 provinces and cities since July 2025).
+PROVINCES = {
+    "Hà Nội": 30, "TP. Hồ Chí Minh": 24, "Hải Phòng": 6, "Sơn La": 8, "Đà Nẵng": 4,
+    "Bắc Ninh": 4, "Quảng Ninh": 3, "Thái Nguyên": 3, "Phú Thọ": 3, "Hưng Yên": 3,
+    "Ninh Bình": 3, "Thanh Hóa": 3, "Nghệ An": 3, "Lào Cai": 2, "Điện Biên": 2,
+    "Tuyên Quang": 1, "Lai Châu": 1, "Cao Bằng": 1, "Lạng Sơn": 1, "Hà Tĩnh": 1,
+    "Huế": 1, "Quảng Trị": 1, "Quảng Ngãi": 1, "Gia Lai": 1, "Khánh Hòa": 1, "Đắk Lắk": 1,
+    "Lâm Đồng": 2, "Đồng Nai": 3, "Tây Ninh": 1, "Cần Thơ": 2, "Vĩnh Long": 1,
+    "Đồng Tháp": 1, "An Giang": 1, "Cà Mau": 1,
+}  # fmt: skip
+# Platform fees as a share of the goods' value, by kind (made up, in the platforms' range).
+FEE_RATES = {
+    "shopee": {"commission": 0.06, "service": 0.03, "transaction": 0.025},
+    "lazada": {"commission": 0.05, "service": 0.02, "transaction": 0.02},
+    "tiktok": {"commission": 0.05, "service": 0.025, "transaction": 0.03},
+}
+# From 1 July 2025 platforms withhold a household business's VAT and income tax (1.5 %).
+HOUSEHOLD_TAX_RATE, HOUSEHOLD_TAX_FROM = 0.015, date(2025, 7, 1)
+# The platforms' own names for the fee kinds and the payout, as their settlements send them.
+SETTLEMENT_NAMES = {
+    "shopee": {
+        "commission": "commission_fee", "service": "service_fee",
+        "transaction": "seller_transaction_fee", "shipping": "actual_shipping_fee",
+        "voucher": "voucher_from_seller", "tax": "withholding_tax", "net": "escrow_amount",
+    },
+    "lazada": {
+        "commission": "Commission", "service": "Service Fee",
+        "transaction": "Payment Fee", "shipping": "Shipping Fee Paid by Seller",
+        "voucher": "Promotional Charges Vouchers", "tax": "Withholding Tax", "net": "Payout",
+    },
+    "tiktok": {
+        "commission": "platform_commission_amount", "service": "service_fee_amount",
+        "transaction": "transaction_fee_amount", "shipping": "shipping_cost_amount",
+        "voucher": "seller_voucher_amount", "tax": "tax_amount", "net": "settlement_amount",
+    },
+}  # fmt: skip
+# SKUs of old listings (gift sets made before the catalogue) that match no variant.
+UNKNOWN_SKUS = ("COMBO-TET-GIO-QUA", "SET-QUA-BIEU-SON-LA", "HOP-QUA-OCOP-2")

@@ -10,7 +10,10 @@ it through ``/_sandbox/...`` control endpoints (never exposed by a real platform
 * ``POST /_sandbox/reset`` forgets everything;
 * ``GET /_sandbox/shops`` lists the seller shops the platform holds (the demo shop
   first), ``POST /_sandbox/shops {"name"}`` opens another one (or finds it by name);
-  the consent page lets the seller pick the shop to authorize.
+  the consent page lets the seller pick the shop to authorize;
+* ``POST /_sandbox/tokens {"shop": name}`` issues a token pair for that shop to the demo
+  app, as the consent page and the code exchange would (each sandbox's ``auth.py``), and
+  answers ``TokenGrant``'s fields: how ``flask seed-demo`` connects the demo shops.
 
 Every sandbox also serves ``GET /storefront`` (storefront.py): its demo shop's listings
 as a buyer sees them, spared the faults.
@@ -281,6 +284,32 @@ class SellerShops:
 
 
 SHOP_NAME_MAX = 120
+
+
+@dataclass(frozen=True)
+class TokenGrant:
+    """What ``POST /_sandbox/tokens`` answers: a shop's tokens as our app would hold them
+    after the consent page and the code exchange, with expiries in Unix seconds."""
+
+    shop_id: str  # the id API calls name the shop by (shop_id, seller_id, shop_cipher)
+    shop_name: str
+    access_token: str
+    refresh_token: str
+    access_expires_at: float
+    refresh_expires_at: float | None
+    extra: dict[str, str]
+
+
+def shop_named(body: dict[str, Any] | None) -> SellerShop | None:
+    """The seller shop a token control's ``{"shop": name}`` names, if the sandbox has it."""
+    name = " ".join(str((body or {}).get("shop", "")).split())
+    return next((s for s in seller_shops().listing() if s.name == name), None) if name else None
+
+
+def grant_response(grant: TokenGrant | None) -> Response | tuple[Response, int]:
+    if grant is None:
+        return jsonify(error="shop", message="no seller shop of that name"), 404
+    return jsonify(asdict(grant))
 
 
 def current_sandbox() -> Sandbox:

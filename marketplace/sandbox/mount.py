@@ -12,6 +12,7 @@ import importlib
 import json
 import logging
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
 from flask import current_app
@@ -90,21 +91,35 @@ def open_demo_shops(cooperatives: list[str]) -> dict[str, list[str]]:
 
     One shop per cooperative because a platform shop belongs to one cooperative at a
     time: with one shared demo shop only the first cooperative could connect."""
+    opened: dict[str, list[str]] = {}
+    for name, answers in _ask_each_shop("/_sandbox/shops", "name", cooperatives).items():
+        opened[name] = [str(answer["name"]) for answer in answers]
+    return opened
+
+
+def issue_demo_tokens(cooperatives: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """By platform, a fresh token pair (``common.TokenGrant``'s fields) for each
+    cooperative's demo shop (``open_demo_shops`` opened them), in ``cooperatives``' order:
+    what the consent page and the code exchange would leave our app holding."""
+    return _ask_each_shop("/_sandbox/tokens", "shop", cooperatives)
+
+
+def _ask_each_shop(path: str, key: str, cooperatives: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """POST ``{key: shop name}`` to a control of every mounted sandbox, for each
+    cooperative's shop, in-process and marked as the admin's; by platform, the answers."""
     mounted = current_app.extensions.get("sandboxes", {})
     demos = demo_apps()
-    opened: dict[str, list[str]] = {}
-    for path, sandbox_app in mounted.items():
-        name = path.rsplit("/", 1)[-1]
+    answers: dict[str, list[dict[str, Any]]] = {}
+    for mount_path, sandbox_app in mounted.items():
+        name = mount_path.rsplit("/", 1)[-1]
         client = sandbox_app.test_client()
-        opened[name] = []
+        answers[name] = []
         for cooperative in cooperatives:
             shop_name = f"{demos[name].shop_prefix} {cooperative}"[:SHOP_NAME_MAX]
             answer = client.post(
-                "/_sandbox/shops",
-                json={"name": shop_name},
-                environ_overrides={ADMIN_ENVIRON_KEY: True},
+                path, json={key: shop_name}, environ_overrides={ADMIN_ENVIRON_KEY: True}
             )
             if answer.status_code != 200:
-                raise RuntimeError(f"{name} sandbox refused shop {shop_name!r}: {answer.text}")
-            opened[name].append(str(answer.get_json()["name"]))
-    return opened
+                raise RuntimeError(f"{name} sandbox refused {path} {shop_name!r}: {answer.text}")
+            answers[name].append(dict(answer.get_json()))
+    return answers

@@ -142,6 +142,13 @@ def complete_authorization(
     if named:
         _refuse_if_held(cooperative, platform, named)
     tokens = connector.exchange_code(code, params)
+    return store_connected_shop(cooperative, platform, tokens)
+
+
+def store_connected_shop(cooperative: Cooperative, platform: str, tokens: TokenSet) -> Shop:
+    """Store the shop the platform just issued ``tokens`` for, as connected (its row of
+    an earlier connection, else a new one). A shop another cooperative holds is refused
+    with ``ShopHeldError``. Also how the demo connects its sandbox shops."""
     _refuse_if_held(cooperative, platform, tokens.shop_id)
     shop = _row_of(cooperative.id, platform, tokens.shop_id)
     first = shop.id is None

@@ -16,10 +16,14 @@ from flask import render_template
 from flask import request
 from flask_babel import gettext
 
+from marketplace.sandbox.common import TokenGrant
 from marketplace.sandbox.common import current_sandbox
+from marketplace.sandbox.common import grant_response
+from marketplace.sandbox.common import shop_named
 from marketplace.sandbox.lazada.data import SELLER
 from marketplace.sandbox.lazada.gateway import ACCESS_SECONDS
 from marketplace.sandbox.lazada.gateway import CODE_SECONDS
+from marketplace.sandbox.lazada.gateway import DEMO_APP_KEY
 from marketplace.sandbox.lazada.gateway import REFRESH_SECONDS
 from marketplace.sandbox.lazada.gateway import ApiError
 from marketplace.sandbox.lazada.gateway import Call
@@ -225,3 +229,35 @@ def register_app() -> Response:
     }
     current_sandbox().store.put("apps", doc["app_key"], doc)
     return jsonify(doc)
+
+
+@consent.post("/_sandbox/tokens")
+def control_tokens() -> Response | tuple[Response, int]:
+    """Test control: issue the demo app's tokens for the seller named ``{"shop": name}``,
+    as the consent page and /auth/token/create would."""
+    ensure_demo_app()
+    chosen = shop_named(request.get_json(silent=True))
+    if chosen is None:
+        return grant_response(None)
+    sandbox = current_sandbox()
+    app = sandbox.store.get("apps", DEMO_APP_KEY) or {}
+    call = Call(api="/auth/token/create", params={}, app=app, now=sandbox.clock.now())
+    issued = _issue(call, chosen.id, call.now + REFRESH_SECONDS, "country_user_info")
+    user = issued["country_user_info"][0]
+    return grant_response(
+        TokenGrant(
+            shop_id=chosen.id,
+            shop_name=chosen.name,
+            access_token=issued["access_token"],
+            refresh_token=issued["refresh_token"],
+            access_expires_at=call.now + int(issued["expires_in"]),
+            refresh_expires_at=call.now + int(issued["refresh_expires_in"]),
+            extra={
+                "country": issued["country"],
+                "account": issued["account"],
+                "account_platform": issued["account_platform"],
+                "user_id": str(user["user_id"]),
+                "short_code": str(user["short_code"]),
+            },
+        )
+    )

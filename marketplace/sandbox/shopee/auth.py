@@ -17,10 +17,14 @@ from flask import request
 from flask import url_for
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from marketplace.sandbox.common import TokenGrant
 from marketplace.sandbox.common import current_sandbox
+from marketplace.sandbox.common import grant_response
+from marketplace.sandbox.common import shop_named
 from marketplace.sandbox.shopee.gateway import ACCESS_SECONDS
 from marketplace.sandbox.shopee.gateway import AUTH_SECONDS
 from marketplace.sandbox.shopee.gateway import CODE_SECONDS
+from marketplace.sandbox.shopee.gateway import DEMO_PARTNER_ID
 from marketplace.sandbox.shopee.gateway import DEMO_SHOP_ID
 from marketplace.sandbox.shopee.gateway import OLD_ACCESS_GRACE
 from marketplace.sandbox.shopee.gateway import REFRESH_SECONDS
@@ -91,14 +95,28 @@ def decide() -> WerkzeugResponse:
     sandbox.store.delete("consents", consent_id)
     if request.form.get("decision") != "authorize":
         return _page("cancelled.html")
-    now = sandbox.clock.now()
     code = secrets.token_hex(16)
     partner_id, shop_id = int(consent["partner_id"]), int(shop.id)
     sandbox.store.put(
         "codes",
         code,
-        {"partner_id": partner_id, "shop_id": shop_id, "expires_at": now + CODE_SECONDS},
+        {
+            "partner_id": partner_id,
+            "shop_id": shop_id,
+            "expires_at": sandbox.clock.now() + CODE_SECONDS,
+        },
     )
+    _authorize(partner_id, shop_id)
+    # UNVERIFIED (shopee.md §3.1): code and shop_id are appended to the redirect's own query.
+    parts = urlsplit(consent["redirect"])
+    query = [*parse_qsl(parts.query), ("code", code), ("shop_id", str(shop_id))]
+    return redirect(urlunsplit(parts._replace(query=urlencode(query))), 302)
+
+
+def _authorize(partner_id: int, shop_id: int) -> None:
+    """Record the seller's authorization of the partner for the shop."""
+    sandbox = current_sandbox()
+    now = sandbox.clock.now()
     # UNVERIFIED (shopee.md §3.1): the seller picks the validity; the sandbox grants 365 days.
     sandbox.store.put(
         "authorizations",
@@ -110,10 +128,6 @@ def decide() -> WerkzeugResponse:
             "expire_time": int(now + AUTH_SECONDS),
         },
     )
-    # UNVERIFIED (shopee.md §3.1): code and shop_id are appended to the redirect's own query.
-    parts = urlsplit(consent["redirect"])
-    query = [*parse_qsl(parts.query), ("code", code), ("shop_id", str(shop_id))]
-    return redirect(urlunsplit(parts._replace(query=urlencode(query))), 302)
 
 
 def _issue(partner_id: int, shop_id: int) -> dict[str, Any]:
@@ -184,6 +198,32 @@ def token_get() -> Response:
         old["used"] = True
         sandbox.store.put("refresh_tokens", key, old)
     return envelope(**_issue(caller.partner_id, int(code["shop_id"])))
+
+
+@bp.post("/_sandbox/tokens")
+def control_tokens() -> Response | tuple[Response, int]:
+    """Test control: authorize the demo partner for the shop named ``{"shop": name}`` and
+    issue its tokens, as the consent page and GetAccessToken would. Unlike a real
+    re-authorization the earlier tokens keep working: whoever holds them is not cut off."""
+    shop = shop_named(request.get_json(silent=True))
+    if shop is None:
+        return grant_response(None)
+    partner_id, shop_id = DEMO_PARTNER_ID, int(shop.id)
+    _authorize(partner_id, shop_id)
+    issued = _issue(partner_id, shop_id)
+    now = current_sandbox().clock.now()
+    refresh = current_sandbox().store.get("refresh_tokens", issued["refresh_token"]) or {}
+    return grant_response(
+        TokenGrant(
+            shop_id=shop.id,
+            shop_name=shop.name,
+            access_token=issued["access_token"],
+            refresh_token=issued["refresh_token"],
+            access_expires_at=now + int(issued["expire_in"]),
+            refresh_expires_at=float(refresh.get("expires_at", now)),
+            extra={},
+        )
+    )
 
 
 @bp.post("/api/v2/auth/access_token/get")

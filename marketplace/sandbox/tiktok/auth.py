@@ -15,7 +15,10 @@ from flask import render_template
 from flask import request
 from flask_babel import gettext
 
+from marketplace.sandbox.common import TokenGrant
 from marketplace.sandbox.common import current_sandbox
+from marketplace.sandbox.common import grant_response
+from marketplace.sandbox.common import shop_named
 from marketplace.sandbox.tiktok import core
 from marketplace.sandbox.tiktok.core import ApiError
 from marketplace.sandbox.tiktok.core import envelope
@@ -208,3 +211,33 @@ def register_app() -> Response:
     app["redirect_uri"] = str(doc.get("redirect_uri", ""))
     current_sandbox().store.put("apps", app["app_key"], app)
     return envelope(app)
+
+
+@control.post("/_sandbox/tokens")
+def control_tokens() -> Response | tuple[Response, int]:
+    """Test control: issue the demo app's tokens for the shop named ``{"shop": name}``,
+    as the authorization page and /api/v2/token/get would."""
+    chosen = shop_named(request.get_json(silent=True))
+    if chosen is None:
+        return grant_response(None)
+    shop = current_sandbox().store.get("shops", chosen.id) or core.DEMO_SHOP
+    issued = _issue(core.DEMO_APP["app_key"], chosen.id, "open_" + chosen.id)
+    return grant_response(
+        TokenGrant(
+            shop_id=str(shop["cipher"]),  # shop calls name the shop by its cipher
+            shop_name=chosen.name,
+            access_token=issued["access_token"],
+            refresh_token=issued["refresh_token"],
+            access_expires_at=float(issued["access_token_expire_in"]),
+            refresh_expires_at=float(issued["refresh_token_expire_in"]),
+            extra={
+                "open_id": issued["open_id"],
+                "seller_name": issued["seller_name"],
+                "seller_base_region": issued["seller_base_region"],
+                "granted_scopes": ",".join(issued["granted_scopes"]),
+                "shop_id": chosen.id,
+                "shop_code": str(shop.get("code", "")),
+                "region": str(shop.get("region", "")),
+            },
+        )
+    )
