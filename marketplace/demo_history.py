@@ -239,7 +239,8 @@ def _order_row(
         "fetched_at": final.at,
         "delivery_region": planned.region,
         "gross": final.gross,
-        "fees": final.fees,
+        # As settlements.py stores them: tax withheld apart from the fees.
+        "fees": {kind: amount for kind, amount in final.fees.items() if kind != "tax"},
         "tax_withheld": final.fees.get("tax", 0),
         "net": final.net,
         "platform_settlement": _raw(planned, final) if settled else None,

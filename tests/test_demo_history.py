@@ -59,7 +59,7 @@ from tests.databases import redis_url_for
 pytestmark = pytest.mark.worker  # its own committed database, shared with the served app
 NOW = datetime(2026, 12, 1, 5, 0, tzinfo=UTC)
 PLATFORMS = ("lazada", "shopee", "tiktok")
-SIX_KINDS = {"commission", "service", "transaction", "shipping", "voucher", "tax"}
+FEE_KINDS = {"commission", "service", "transaction", "shipping", "voucher"}  # tax apart
 
 
 @dataclass
@@ -197,6 +197,8 @@ def test_the_entries_are_what_book_would_have_booked_seeing_each_state(demo: Dem
                     state.net,
                     state.at,
                 )
+                # Each state's settlement was read when that state was seen.
+                order.settlement_fetched_at = state.at if state.net is not None else None
                 for line, returned in zip(order.lines, state.returned, strict=True):
                     line.returned_quantity = returned
                 ledger.book(order)
@@ -285,9 +287,9 @@ def test_cancellations_returns_settlements_and_unmatched_lines(demo: Demo) -> No
         assert partial
         assert partial > 20
         for order in db.session.scalars(select(Order).where(Order.net.is_not(None)).limit(500)):
-            assert set(order.fees) == SIX_KINDS
-            assert order.net == (order.gross or 0) - sum(order.fees.values())
-            assert order.tax_withheld == order.fees["tax"]
+            assert set(order.fees) == FEE_KINDS
+            assert order.tax_withheld >= 0
+            assert order.net == (order.gross or 0) - sum(order.fees.values()) - order.tax_withheld
         old = db.session.scalars(
             select(Order.settlement_final).where(
                 Order.placed_at < datetime(2026, 10, 1, tzinfo=UTC)
