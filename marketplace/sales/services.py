@@ -196,7 +196,8 @@ def _variant_id(shop: Shop, line: remote.OrderLine) -> int | None:
     # A SKU the manager linked by hand on the sales page (``linking.link_sku``).
     aliased = db.session.scalar(
         select(SkuAlias.variant_id).where(
-            SkuAlias.cooperative_id == shop.cooperative_id, SkuAlias.seller_sku == line.seller_sku
+            SkuAlias.cooperative_id == shop.cooperative_id,
+            SkuAlias.seller_sku == line.seller_sku[:60],
         )
     )
     if aliased is not None:
