@@ -54,7 +54,9 @@ def link_sku(cooperative: Cooperative, seller_sku: str, variant_id: int) -> Link
     lines = _unlinked_lines(cooperative.id, seller_sku)
     if not lines:
         raise LinkSkuError(
-            gettext("No order line of your cooperative waits for the SKU “%(sku)s”.", sku=seller_sku),
+            gettext(
+                "No order line of your cooperative waits for the SKU “%(sku)s”.", sku=seller_sku
+            ),
             not_found=True,
         )
     _remember(cooperative.id, seller_sku, variant.id)
@@ -108,7 +110,9 @@ def _remember(cooperative_id: int, seller_sku: str, variant_id: int) -> None:
     try:
         with db.session.begin_nested():
             db.session.add(
-                SkuAlias(cooperative_id=cooperative_id, seller_sku=seller_sku, variant_id=variant_id)
+                SkuAlias(
+                    cooperative_id=cooperative_id, seller_sku=seller_sku, variant_id=variant_id
+                )
             )
     except IntegrityError as exc:  # linked by someone else at the same moment
         raise LinkSkuError(

@@ -74,8 +74,9 @@ def link() -> Any:
     if not form.validate_on_submit():
         messages = [str(m) for errors in form.errors.values() for m in errors]
         return _refused(" ".join(messages), 400)
+    sku, variant_id = form.seller_sku.data or "", form.variant_id.data or 0  # both validated
     try:
-        linked = linking.link_sku(current_cooperative(), form.seller_sku.data, form.variant_id.data)
+        linked = linking.link_sku(current_cooperative(), sku, variant_id)
     except LinkSkuError as exc:
         db.session.rollback()
         return _refused(exc.message, 404 if exc.not_found else 400)
@@ -86,7 +87,7 @@ def link() -> Any:
         gettext(
             "Linked: %(lines)d order lines with the SKU “%(sku)s” now count as %(product)s.",
             lines=linked.lines,
-            sku=form.seller_sku.data,
+            sku=sku,
             product=linked.variant.product.name,
         ),
         "success",

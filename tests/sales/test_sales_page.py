@@ -40,6 +40,7 @@ from tests.shops.shop_rows import make_shop
 TODAY = ledger.vietnam_day(utcnow())
 THIS_MONTH = periods.month(TODAY)
 LAST_MONTH = periods.month(THIS_MONTH.start - timedelta(days=1))
+CHOOSE = "Hãy chọn một sản phẩm của hợp tác xã mình."
 
 
 def _at(day: Any) -> datetime:
@@ -105,8 +106,17 @@ def mine(db_session: Any) -> Coop:
     """Orders of this month and last, hand-summed in the tests below."""
     c = make_coop("MINE")
     shopee, lazada = c.shops["shopee"], c.shops["lazada"]
-    order(shopee, "O1", OrderStatus.TO_SHIP, [("MINE-A-0", 2, 100), ("MINE-B-0", 1, 50), ("NOPE", 3, 10)])
-    settle(order(lazada, "O2", OrderStatus.COMPLETED, [("MINE-A-1", 1, 200)]), 170, {"commission": 20, "mystery_fee": 10})
+    order(
+        shopee,
+        "O1",
+        OrderStatus.TO_SHIP,
+        [("MINE-A-0", 2, 100), ("MINE-B-0", 1, 50), ("NOPE", 3, 10)],
+    )
+    settle(
+        order(lazada, "O2", OrderStatus.COMPLETED, [("MINE-A-1", 1, 200)]),
+        170,
+        {"commission": 20, "mystery_fee": 10},
+    )
     order(shopee, "O3", OrderStatus.COMPLETED, [("MINE-A-0", 5, 100)], _at(LAST_MONTH.start))
     order(shopee, "O4", OrderStatus.CANCELLED, [("MINE-A-0", 9, 100)])
     return c
@@ -116,7 +126,9 @@ def mine(db_session: Any) -> Coop:
 def theirs(db_session: Any) -> Coop:
     """Another cooperative, selling a lot, with an unmatched line of the same SKU."""
     c = make_coop("THEIRS")
-    found = order(c.shops["shopee"], "T1", OrderStatus.TO_SHIP, [("NOPE", 1, 99_999), ("SECRET", 1, 77_777)])
+    found = order(
+        c.shops["shopee"], "T1", OrderStatus.TO_SHIP, [("NOPE", 1, 99_999), ("SECRET", 1, 77_777)]
+    )
     settle(found, 1, {"commission": 55_555})
     return c
 
@@ -143,39 +155,49 @@ def test_the_figures_are_the_hand_sums(mine: Coop, theirs: Coop) -> None:
     assert report.fees == {"commission": 20, "mystery_fee": 10}
     assert report.fees_total == 30
     months = {r.key: r.gross for r in report.months}
-    assert len(report.months) == 12 and report.months[-1].key == f"{THIS_MONTH.start:%Y-%m}"
+    assert len(report.months) == 12
+    assert report.months[-1].key == f"{THIS_MONTH.start:%Y-%m}"
     assert months[f"{LAST_MONTH.start:%Y-%m}"] == 500
     assert sum(months.values()) == 980
-    assert [(u.seller_sku, u.orders, u.units, u.gross) for u in figures.unmatched(mine.coop.id)] == [
-        ("NOPE", 1, 3, 30)
-    ]
+    assert [
+        (u.seller_sku, u.orders, u.units, u.gross) for u in figures.unmatched(mine.coop.id)
+    ] == [("NOPE", 1, 3, 30)]
 
 
 def test_a_longer_period_sums_its_months() -> None:
     quarter = periods.parse(f"{LAST_MONTH.start.year}-Q{(LAST_MONTH.start.month - 1) // 3 + 1}")
     year = periods.parse(str(TODAY.year))
-    assert quarter is not None and year is not None
+    assert quarter is not None
+    assert year is not None
     assert quarter.start <= LAST_MONTH.start <= quarter.end
     assert (year.start.month, year.end.month, year.end.day) == (1, 12, 31)
-    assert periods.parse("2026-13") is None and periods.parse("1999") is None
+    assert periods.parse("2026-13") is None
+    assert periods.parse("1999") is None
 
 
 def test_the_manager_sees_only_their_cooperative(client: Any, mine: Coop, theirs: Coop) -> None:
     login(client, factories.member(mine.coop, role="manager"))
     page = client.get("/sales/").get_data(as_text=True)
-    assert "Chè Shan Tuyết MINE" in page and "480" in page
-    assert "Doanh số của" in page and "Tiền đi đâu" in page
-    assert "mystery_fee" in page and "Hoa hồng sàn" in page  # a kind unknown to us as sent
-    assert "THEIRS" not in page and "SECRET" not in page
-    assert "99.999" not in page and "55.555" not in page
+    assert "Chè Shan Tuyết MINE" in page
+    assert "480" in page
+    assert "Doanh số của" in page
+    assert "Tiền đi đâu" in page
+    assert "mystery_fee" in page
+    assert "Hoa hồng sàn" in page
+    assert "THEIRS" not in page
+    assert "SECRET" not in page
+    assert "99.999" not in page
+    assert "55.555" not in page
     last = client.get("/sales/", query_string={"period": LAST_MONTH.value})
-    assert last.status_code == 200 and "500" in last.get_data(as_text=True)
+    assert last.status_code == 200
+    assert "500" in last.get_data(as_text=True)
 
 
 def test_staff_see_the_page_but_do_not_link(client: Any, mine: Coop) -> None:
     login(client, factories.member(mine.coop, role="staff"))
     page = client.get("/sales/")
-    assert page.status_code == 200 and 'name="variant_id"' not in page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert 'name="variant_id"' not in page.get_data(as_text=True)
     data = {"seller_sku": "NOPE", "variant_id": str(mine.variants["MINE-B-0"])}
     assert client.post("/sales/link", data=data).status_code == 403
     assert _unmatched_lines(mine) == 1
@@ -231,10 +253,12 @@ def test_linking_moves_the_rollups_and_later_pulls_match(
     assert "Đã liên kết" in client.get(response.location).get_data(as_text=True)
     assert _daily(mine) == {p1: 900, p2: 80, 0: 0}
     assert _daily(theirs) == theirs_before  # the other cooperative's NOPE is theirs to link
-    assert _unmatched_lines(mine) == 0 and _unmatched_lines(theirs) == 2
+    assert _unmatched_lines(mine) == 0
+    assert _unmatched_lines(theirs) == 2
     assert reserved_by_variant(mine.coop.id)[b0] == 1 + 3  # O1 is open: it now reserves
     alias = db.session.scalar(select(SkuAlias).where(SkuAlias.cooperative_id == mine.coop.id))
-    assert alias is not None and (alias.seller_sku, alias.variant_id) == ("NOPE", b0)
+    assert alias is not None
+    assert (alias.seller_sku, alias.variant_id) == ("NOPE", b0)
 
     later = order(mine.shops["lazada"], "O5", OrderStatus.TO_SHIP, [("NOPE", 2, 10)])
     assert later.lines[0].variant_id == b0
@@ -247,11 +271,11 @@ def test_linking_moves_the_rollups_and_later_pulls_match(
 @pytest.mark.parametrize(
     ("data", "status", "message"),
     [
-        ({"seller_sku": "NOPE", "variant_id": "theirs"}, 400, "Hãy chọn một sản phẩm của hợp tác xã mình."),
-        ({"seller_sku": "NOPE", "variant_id": "99999999999999999999"}, 400, "Hãy chọn một sản phẩm của hợp tác xã mình."),
-        ({"seller_sku": "NOPE", "variant_id": "2147483647"}, 400, "Hãy chọn một sản phẩm của hợp tác xã mình."),
-        ({"seller_sku": "NOPE", "variant_id": "-1"}, 400, "Hãy chọn một sản phẩm của hợp tác xã mình."),
-        ({"seller_sku": "NOPE", "variant_id": ""}, 400, "Hãy chọn một sản phẩm của hợp tác xã mình."),
+        ({"seller_sku": "NOPE", "variant_id": "theirs"}, 400, CHOOSE),
+        ({"seller_sku": "NOPE", "variant_id": "99999999999999999999"}, 400, CHOOSE),
+        ({"seller_sku": "NOPE", "variant_id": "2147483647"}, 400, CHOOSE),
+        ({"seller_sku": "NOPE", "variant_id": "-1"}, 400, CHOOSE),
+        ({"seller_sku": "NOPE", "variant_id": ""}, 400, CHOOSE),
         ({"seller_sku": "", "variant_id": "mine"}, 400, "Thiếu mã SKU."),
         ({"seller_sku": "N" * 61, "variant_id": "mine"}, 400, "Mã SKU dài tối đa 60 ký tự."),
         ({"seller_sku": "SECRET", "variant_id": "mine"}, 404, "Không có dòng đơn hàng nào"),
@@ -307,7 +331,13 @@ def test_the_page_runs_the_same_queries_whatever_the_data(client: Any, mine: Coo
     shop = mine.shops["lazada"]
     for n in range(15):
         lines = [("MINE-A-0", 1, 100), (f"ODD-{n}", 2, 30), ("MINE-B-0", n + 1, 50)]
-        found = order(shop, f"M{n}", OrderStatus.COMPLETED, lines, _at(LAST_MONTH.start + timedelta(days=n % 20)))
+        found = order(
+            shop,
+            f"M{n}",
+            OrderStatus.COMPLETED,
+            lines,
+            _at(LAST_MONTH.start + timedelta(days=n % 20)),
+        )
         settle(found, 100, {f"kind-{n}": n + 1, "commission": 3})
         factories.ProductFactory(cooperative=mine.coop, variants=[{"sku": f"MORE-{n}"}])
     db.session.expire_all()
