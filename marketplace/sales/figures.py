@@ -10,6 +10,7 @@ the manager links.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
@@ -110,13 +111,19 @@ def report(cooperative_id: int, period: Period) -> Report:
     return Report(
         period=period,
         total=Row("total", "", *(int(v) for v in total)),
-        products=[Row(r[0], r[1] or "", *(int(v) for v in r[2:])) for r in by_product],
-        channels=[Row(r[0], r[0], *(int(v) for v in r[1:])) for r in by_channel],
+        products=_shown(Row(r[0], r[1] or "", *(int(v) for v in r[2:])) for r in by_product),
+        channels=_shown(Row(r[0], r[0], *(int(v) for v in r[1:])) for r in by_channel),
         months=_months(cooperative_id, period),
         fees=fees,
         tax_withheld=tax,
         updated_at=updated_at,
     )
+
+
+def _shown(rows: Iterable[Row]) -> list[Row]:
+    """Rows with something in them: a change that cancelled out (a line linked to its
+    product, an order cancelled) leaves zero rows behind."""
+    return [row for row in rows if any(getattr(row, n) for n in _SUMS)]
 
 
 def _months(cooperative_id: int, period: Period) -> list[Row]:
