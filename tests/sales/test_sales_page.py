@@ -24,6 +24,7 @@ from marketplace.connectors.types import Order as RemoteOrder
 from marketplace.connectors.types import OrderLine as RemoteLine
 from marketplace.connectors.types import OrderStatus
 from marketplace.extensions import db
+from marketplace.jobs.models import JobRecord
 from marketplace.sales import figures
 from marketplace.sales import ledger
 from marketplace.sales import periods
@@ -256,6 +257,10 @@ def test_linking_moves_the_rollups_and_later_pulls_match(
     assert _unmatched_lines(mine) == 0
     assert _unmatched_lines(theirs) == 2
     assert reserved_by_variant(mine.coop.id)[b0] == 1 + 3  # O1 is open: it now reserves
+    pushes = db.session.scalars(
+        select(JobRecord.kind).where(JobRecord.cooperative_id == mine.coop.id)
+    ).all()
+    assert pushes.count("stock_push") == 2  # so every shop of the cooperative is told
     alias = db.session.scalar(select(SkuAlias).where(SkuAlias.cooperative_id == mine.coop.id))
     assert alias is not None
     assert (alias.seller_sku, alias.variant_id) == ("NOPE", b0)
