@@ -164,6 +164,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.listings.views import bp as listings_bp
     from marketplace.main.views import bp as main_bp
     from marketplace.sales.history.views import bp as order_history_bp
+    from marketplace.sales.page_views import bp as sales_bp
     from marketplace.sales.views import bp as webhooks_bp
     from marketplace.shops.views import bp as shops_bp
 
@@ -178,6 +179,7 @@ def _register_blueprints(app: Flask) -> None:
         imports_bp,
         admin_bp,
         sandbox_admin_bp,
+        sales_bp,
         webhooks_bp,
         order_history_bp,
         jobs_bp,

@@ -113,6 +113,8 @@ class OrderLine(db.Model):  # type: ignore[name-defined]
     __table_args__ = (
         UniqueConstraint("order_id", "platform_line_id"),
         Index("ix_order_lines_variant", "variant_id"),
+        # The sales page groups unmatched lines by SKU, and linking one finds them by it.
+        Index("ix_order_lines_seller_sku", "seller_sku"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -240,6 +242,26 @@ class SalesDaily(db.Model):  # type: ignore[name-defined]
     unsettled_gross: Mapped[int] = mapped_column(BigInteger, default=0)
     adjusted_gross: Mapped[int] = mapped_column(BigInteger, default=0)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class SkuAlias(db.Model):  # type: ignore[name-defined]
+    """A seller SKU a cooperative's manager linked by hand to one of its variants.
+
+    Order lines carry the platform's seller SKU; when it is none of ours (a listing made
+    on the platform by hand, an old code), the manager links it once on the sales page
+    and every later pull matches it here (``services._variant_id``)."""
+
+    __tablename__ = "sku_aliases"
+    __table_args__ = (
+        UniqueConstraint("cooperative_id", "seller_sku"),
+        Index("ix_sku_aliases_variant", "variant_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperatives.id", ondelete="CASCADE"))
+    seller_sku: Mapped[str] = mapped_column(String(60))
+    variant_id: Mapped[int] = mapped_column(ForeignKey("variants.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 def reserved_by_variant(cooperative_id: int) -> dict[int, int]:

@@ -38,6 +38,7 @@ from marketplace.sales.models import OrderLine
 from marketplace.sales.models import OrderPull
 from marketplace.sales.models import OrderSource
 from marketplace.sales.models import PushEvent
+from marketplace.sales.models import SkuAlias
 from marketplace.sales.signals import variant_pushed_as
 from marketplace.shops import services as shop_services
 from marketplace.shops.models import Shop
@@ -205,7 +206,8 @@ def _merge_lines(shop: Shop, order: Order, lines: list[remote.OrderLine]) -> Non
 
 
 def _variant_id(shop: Shop, line: remote.OrderLine) -> int | None:
-    """Our variant for a line: by its seller SKU, else by what we pushed to this shop."""
+    """Our variant for a line: by its seller SKU, a SKU linked by hand, else by what we
+    pushed to this shop."""
     by_sku = db.session.scalar(
         select(Variant.id).where(
             Variant.cooperative_id == shop.cooperative_id, Variant.sku == line.seller_sku
@@ -213,6 +215,15 @@ def _variant_id(shop: Shop, line: remote.OrderLine) -> int | None:
     )
     if by_sku is not None:
         return by_sku
+    # A SKU the manager linked by hand on the sales page (``linking.link_sku``).
+    aliased = db.session.scalar(
+        select(SkuAlias.variant_id).where(
+            SkuAlias.cooperative_id == shop.cooperative_id,
+            SkuAlias.seller_sku == line.seller_sku[:60],
+        )
+    )
+    if aliased is not None:
+        return aliased
     if line.platform_variant_id:
         answers = variant_pushed_as.send(shop, platform_variant_id=line.platform_variant_id)
         pushed = next((variant_id for _, variant_id in answers if variant_id is not None), None)
