@@ -163,6 +163,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.listings.sync.views import bp as sync_bp
     from marketplace.listings.views import bp as listings_bp
     from marketplace.main.views import bp as main_bp
+    from marketplace.reports.views import bp as reports_bp
     from marketplace.sales.views import bp as webhooks_bp
     from marketplace.shops.views import bp as shops_bp
 
@@ -179,6 +180,7 @@ def _register_blueprints(app: Flask) -> None:
         sandbox_admin_bp,
         webhooks_bp,
         jobs_bp,
+        reports_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -13,7 +13,6 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement
-from sqlalchemy import Select
 from sqlalchemy import extract
 from sqlalchemy import func
 from sqlalchemy import or_
@@ -75,7 +74,7 @@ def _figures(row: Any) -> Figures:
     return Figures(*(int(value or 0) for value in row))
 
 
-def _where(query: Select[Any], scope: Scope, start: date, end: date) -> Select[Any]:
+def _where(query: Any, scope: Scope, start: date, end: date) -> Any:
     query = query.where(
         SalesDaily.area_id.in_(scope.area_ids), SalesDaily.day >= start, SalesDaily.day <= end
     )
@@ -84,7 +83,7 @@ def _where(query: Select[Any], scope: Scope, start: date, end: date) -> Select[A
     return query
 
 
-def _keys(by: str) -> tuple[list[ColumnElement[Any]], Any]:
+def _keys(by: str) -> tuple[list[Any], Any]:
     """The grouping columns of a breakdown and the join it needs (None for none)."""
     d = SalesDaily
     if by == "commune":
@@ -108,7 +107,7 @@ def _keys(by: str) -> tuple[list[ColumnElement[Any]], Any]:
     raise ValueError(f"unknown breakdown {by!r}")
 
 
-def _joined(query: Select[Any], join: Any) -> Select[Any]:
+def _joined(query: Any, join: Any) -> Any:
     if join is Product:  # product 0 (lines that matched no variant) has no product row
         return query.outerjoin(Product, Product.id == SalesDaily.product_id)
     if join is Cooperative:

@@ -64,7 +64,7 @@ class Dashboard:
     compared: dict[str, Period]
     totals: dict[str, Figures | None]
     tables: dict[str, Table] = field(default_factory=dict)
-    accounts: tuple[list[state.Accounts], state.Accounts] | None = None
+    accounts: tuple[list[state.Accounts], state.Accounts] = ([], state.Accounts("", 0, 0, 0))
     fresh_at: datetime | None = None
     restated: list[tuple[date, datetime]] = field(default_factory=list)
 
@@ -122,10 +122,12 @@ def build(where: Where, period: Period, now: datetime | None = None) -> Dashboar
         rows = queries.breakdown(scope, period.start, period.end, by)
         cells = queries.contributors(scope, period.start, period.end, by)
         board.tables[by] = _table(by, privacy.guard_rows(rows, cells, protected), names)
+    board.tables["month"] = _every_month(board.tables["month"], period, names)
     trend = trailing_year(period.end)
     rows = queries.breakdown(scope, trend.start, trend.end, "month")
     cells = queries.contributors(scope, trend.start, trend.end, "month")
-    board.tables["trend"] = _table("trend", privacy.guard_rows(rows, cells, protected), names)
+    guarded = _table("trend", privacy.guard_rows(rows, cells, protected), names)
+    board.tables["trend"] = _every_month(guarded, trend, names)
     board.tables["top"] = _top(scope, period, protected)
     board.accounts = state.accounts(scope)
     board.fresh_at = state.freshness(scope)
@@ -141,8 +143,8 @@ def _names(scope: Scope) -> dict[str, dict[Any, str]]:
     categories = db.session.execute(select(Category.id, Category.name_vi, Category.name_en))
     vi = str(get_locale() or "vi") == "vi"
     return {
-        "commune": dict(areas.tuples().all()),
-        "cooperative": dict(coops.tuples().all()),
+        "commune": dict(areas.all()),
+        "cooperative": dict(coops.all()),
         "category": {i: (nv if vi else ne) for i, nv, ne in categories},
     }
 
@@ -177,6 +179,16 @@ def _drill(by: str, key: Any) -> tuple[str, int] | None:
 def _table(by: str, rows: list[privacy.Row], names: dict[str, dict[Any, str]]) -> Table:
     lines = [Line(_label(by, key, names), figures, _drill(by, key)) for key, figures in rows]
     return Table(by, titles()[by], key_titles()[by], lines)
+
+
+def _every_month(table: Table, period: Period, names: dict[str, dict[Any, str]]) -> Table:
+    """A month without sales is a row of zeros, so the trend shows the gap."""
+    found = {line.label: line for line in table.lines}
+    lines = []
+    for month in period.months():
+        label = _label("month", month, names)
+        lines.append(found.get(label) or Line(label, Figures()))
+    return Table(table.name, table.title, table.key_title, lines)
 
 
 def _top(scope: Scope, period: Period, protected: frozenset[int]) -> Table:

@@ -10,7 +10,6 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select
 from sqlalchemy import extract
 from sqlalchemy import func
 from sqlalchemy import select
@@ -37,7 +36,7 @@ class Accounts:
     products_online: int
 
 
-def _connected(query: Select[Any], scope: Scope) -> Select[Any]:
+def _connected(query: Any, scope: Scope) -> Any:
     query = query.join(Cooperative, Cooperative.id == Shop.cooperative_id).where(
         Cooperative.area_id.in_(scope.area_ids), Shop.status == ShopStatus.CONNECTED
     )
@@ -61,7 +60,9 @@ def accounts(scope: Scope) -> tuple[list[Accounts], Accounts]:
         Shop, Shop.id == Listing.shop_id
     )
     live = _connected(live, scope).where(Listing.status == ListingStatus.LIVE)
-    online = dict(db.session.execute(live.group_by(Shop.platform)).tuples().all())
+    online: dict[str, int] = {
+        p: int(n) for p, n in db.session.execute(live.group_by(Shop.platform))
+    }
     total = db.session.execute(
         _connected(
             select(
@@ -81,8 +82,8 @@ def accounts(scope: Scope) -> tuple[list[Accounts], Accounts]:
 
 
 def freshness(scope: Scope) -> datetime | None:
-    """ "Figures up to": the oldest last order pull among the scope's connected shops —
-    every shop's orders are in up to that moment. None when no shop was ever pulled."""
+    """The moment "figures up to" names: the oldest last order pull among the scope's
+    connected shops — every shop's orders are in up to then. None when none was pulled."""
     return db.session.scalar(_connected(select(func.min(Shop.last_orders_pulled_at)), scope))
 
 

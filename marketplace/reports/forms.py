@@ -1,0 +1,111 @@
+"""The dashboard's GET form: which period, which part of the map, which export."""
+
+from __future__ import annotations
+
+from datetime import UTC
+from datetime import datetime
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField
+from wtforms import IntegerField
+from wtforms import SelectField
+from wtforms.validators import NumberRange
+from wtforms.validators import Optional
+from wtforms.validators import ValidationError
+
+from marketplace.common.forms import BaseForm
+from marketplace.common.forms import choices
+from marketplace.reports import period as periods
+from marketplace.reports.period import Period
+from marketplace.reports.state import VIETNAM
+
+MAX_ID = 2**31 - 1
+TABLES = (
+    "totals",
+    "accounts",
+    "commune",
+    "channel",
+    "month",
+    "trend",
+    "stars",
+    "category",
+    "cooperative",
+    "ethnic",
+    "subject",
+    "top",
+)
+
+
+class ReportForm(BaseForm):
+    """Read from the query string; a GET that changes nothing needs no CSRF token."""
+
+    class Meta(BaseForm.Meta):
+        csrf = False
+
+    kind = SelectField(
+        _l("Period"),
+        choices=choices(
+            [
+                ("month", _l("Month")),
+                ("quarter", _l("Quarter")),
+                ("year", _l("Year")),
+                ("custom", _l("From … to …")),
+            ]
+        ),
+        default="month",
+    )
+    year = IntegerField(_l("Year"), validators=[Optional(), NumberRange(2000, 2100)])
+    month = SelectField(
+        _l("Month"),
+        choices=choices((str(m), f"{m:02d}") for m in range(1, 13)),
+        validate_choice=True,
+        default=None,
+    )
+    quarter = SelectField(
+        _l("Quarter"), choices=choices((str(q), f"Q{q}") for q in range(1, 5)), default="1"
+    )
+    start = DateField(_l("From"), validators=[Optional()])
+    end = DateField(_l("To"), validators=[Optional()])
+    area = IntegerField(validators=[Optional(), NumberRange(1, MAX_ID)])
+    cooperative = IntegerField(validators=[Optional(), NumberRange(1, MAX_ID)])
+    format = SelectField(choices=choices([("", ""), ("xlsx", "XLSX"), ("csv", "CSV")]), default="")
+    table = SelectField(choices=choices([("", ""), *((t, t) for t in TABLES)]), default="")
+
+    def fill_defaults(self, now: datetime | None = None) -> None:
+        """This month in Vietnam when nothing was chosen."""
+        today = (now or datetime.now(UTC)).astimezone(VIETNAM).date()
+        if self.year.data is None and not self.year.raw_data:
+            self.year.data = today.year
+        if not self.month.data:
+            self.month.data = str(today.month)
+        if not self.quarter.data:
+            self.quarter.data = str((today.month - 1) // 3 + 1)
+
+    def validate_end(self, field: Any) -> None:
+        if self.kind.data != "custom":
+            return
+        if self.start.data is None or field.data is None:
+            if not self.start.errors and not field.errors:
+                raise ValidationError(_l("Choose both the first and the last day."))
+            return
+        if self.start.data.year < 2000 or field.data.year > 2100:
+            raise ValidationError(_l("Choose days between the years 2000 and 2100."))
+        if self.start.data > field.data:
+            raise ValidationError(_l("The first day must not be after the last day."))
+        if (field.data - self.start.data).days >= periods.LONGEST_DAYS:
+            raise ValidationError(_l("Choose a range of at most five years."))
+
+    def validate_table(self, field: Any) -> None:
+        if self.format.data and not field.data:
+            raise ValidationError(_l("Choose which table to export."))
+
+    def period(self) -> Period:
+        kind, year = self.kind.data, int(self.year.data or 2000)
+        if kind == "custom":
+            return Period("custom", self.start.data, self.end.data)
+        if kind == "quarter":
+            return periods.quarter_period(year, int(self.quarter.data))
+        if kind == "year":
+            return periods.year_period(year)
+        return periods.month_period(year, int(self.month.data))
