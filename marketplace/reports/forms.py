@@ -55,7 +55,13 @@ class ReportForm(BaseForm):
         ),
         default="month",
     )
-    year = IntegerField(_l("Year"), validators=[Optional(), NumberRange(2000, 2100)])
+    year = IntegerField(
+        _l("Year"),
+        validators=[
+            Optional(),
+            NumberRange(2000, 2100, _l("Choose a year between 2000 and 2100.")),
+        ],
+    )
     month = SelectField(
         _l("Month"),
         choices=choices((str(m), f"{m:02d}") for m in range(1, 13)),
@@ -67,8 +73,12 @@ class ReportForm(BaseForm):
     )
     start = DateField(_l("From"), validators=[Optional()])
     end = DateField(_l("To"), validators=[Optional()])
-    area = IntegerField(validators=[Optional(), NumberRange(1, MAX_ID)])
-    cooperative = IntegerField(validators=[Optional(), NumberRange(1, MAX_ID)])
+    area = IntegerField(
+        validators=[Optional(), NumberRange(1, MAX_ID, _l("No such area or cooperative."))]
+    )
+    cooperative = IntegerField(
+        validators=[Optional(), NumberRange(1, MAX_ID, _l("No such area or cooperative."))]
+    )
     format = SelectField(choices=choices([("", ""), ("xlsx", "XLSX"), ("csv", "CSV")]), default="")
     table = SelectField(choices=choices([("", ""), *((t, t) for t in TABLES)]), default="")
 
@@ -82,19 +92,28 @@ class ReportForm(BaseForm):
         if not self.quarter.data:
             self.quarter.data = str((today.month - 1) // 3 + 1)
 
-    def validate_end(self, field: Any) -> None:
-        if self.kind.data != "custom":
-            return
-        if self.start.data is None or field.data is None:
-            if not self.start.errors and not field.errors:
-                raise ValidationError(_l("Choose both the first and the last day."))
-            return
-        if self.start.data.year < 2000 or field.data.year > 2100:
-            raise ValidationError(_l("Choose days between the years 2000 and 2100."))
-        if self.start.data > field.data:
-            raise ValidationError(_l("The first day must not be after the last day."))
-        if (field.data - self.start.data).days >= periods.LONGEST_DAYS:
-            raise ValidationError(_l("Choose a range of at most five years."))
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = bool(super().validate(extra_validators))
+        message = self._range_error() if self.kind.data == "custom" else None
+        if message is not None:
+            self.end.errors = [*self.end.errors, message]
+        return valid and message is None
+
+    def _range_error(self) -> str | None:
+        """What is wrong with a custom range; None when it is right (or its fields already
+        said what is wrong)."""
+        first, last = self.start.data, self.end.data
+        if self.start.errors or self.end.errors:
+            return None
+        if first is None or last is None:
+            return str(_l("Choose both the first and the last day."))
+        if first.year < 2000 or last.year > 2100:
+            return str(_l("Choose days between the years 2000 and 2100."))
+        if first > last:
+            return str(_l("The first day must not be after the last day."))
+        if (last - first).days >= periods.LONGEST_DAYS:
+            return str(_l("Choose a range of at most five years."))
+        return None
 
     def validate_table(self, field: Any) -> None:
         if self.format.data and not field.data:

@@ -40,7 +40,7 @@ def daily(coop: Any, product_id: int, day: date, channel: str, **figures: int) -
         shop_id=1 if channel == "shopee" else 2,
         channel=channel,
         product_id=product_id,
-        **{k: 0 for k in ("orders", "units", "gross", "net", "unsettled_gross", "adjusted_gross")}
+        **dict.fromkeys(("orders", "units", "gross", "net", "unsettled_gross", "adjusted_gross"), 0)
         | figures,
     )
     db.session.add(row)

@@ -31,7 +31,8 @@ def test_totals_of_one_commune_leave_the_other_out(world: World) -> None:
 
 def test_totals_of_one_cooperative(world: World) -> None:
     got = queries.totals(queries.scope_for(world.province.id, world.coop_b.id), *NOV)
-    assert got.gross == 810_000 and got.orders == 5
+    assert got.gross == 810_000
+    assert got.orders == 5
 
 
 def test_the_day_range_includes_both_ends(world: World) -> None:
