@@ -1,18 +1,21 @@
 """The suppression rule, applied above the raw queries; every page and export goes through it.
 
-A household business's sales are its own: a cell (a row of a breakdown, a total, a product)
-whose figures come from exactly one household business that has not agreed to share shows
-"—" (``None`` here). A table that shows its total would still give such a cell away by
-difference (total minus the other rows), so when a table has exactly one suppressed row the
-next smallest row is suppressed too ("complementary suppression"): the difference is then
-the sum of two producers, which names neither.
+A household business's sales are its own until it agrees to share them
+(``Cooperative.shares_sales_figures``). A cell that holds only such a household's sales shows
+"—" (``None`` here). Blanking that one cell is not enough: the area's total minus the other
+rows — or minus the other cooperatives, each visible on its own drill-down page — would give
+it back. So its sales are also taken out of every total and every cell that mixes it with
+others, and the page says so: no subtraction, on any page or export, can bring them back.
+The price is that officials' totals leave those households out until they agree.
 """
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import Any
 
 from sqlalchemy import false
+from sqlalchemy import func
 from sqlalchemy import select
 
 from marketplace.catalog.models import Cooperative
@@ -20,42 +23,42 @@ from marketplace.catalog.models import SubjectType
 from marketplace.extensions import db
 from marketplace.reports.queries import Figures
 from marketplace.reports.queries import Scope
+from marketplace.reports.queries import Withheld
 
 Row = tuple[Any, Figures | None]
 
 
-def protected_ids(scope: Scope) -> frozenset[int]:
-    """The household businesses in the scope that have not agreed to share their figures."""
-    ids = db.session.scalars(
-        select(Cooperative.id).where(
-            Cooperative.area_id.in_(scope.area_ids),
-            Cooperative.subject_type == SubjectType.HOUSEHOLD,
-            Cooperative.shares_sales_figures == false(),
-        )
+def withholding(scope: Scope) -> int:
+    """How many household businesses in the scope have not agreed to share their figures."""
+    query = select(func.count(Cooperative.id)).where(
+        Cooperative.area_id.in_(scope.area_ids),
+        Cooperative.subject_type == SubjectType.HOUSEHOLD,
+        Cooperative.shares_sales_figures == false(),
     )
-    return frozenset(ids)
+    if scope.cooperative_id is not None:
+        query = query.where(Cooperative.id == scope.cooperative_id)
+    return int(db.session.scalar(query) or 0)
 
 
-def hidden(cell: tuple[int, int] | None, protected: frozenset[int]) -> bool:
-    """A cell held by one producer only, that producer a protected household business."""
-    return cell is not None and cell[0] == 1 and cell[1] in protected
+def minus(figures: Figures, part: Figures) -> Figures:
+    return Figures(*(getattr(figures, f.name) - getattr(part, f.name) for f in fields(Figures)))
 
 
-def guard_total(
-    figures: Figures, cells: dict[Any, tuple[int, int]], protected: frozenset[int]
-) -> Figures | None:
-    return None if hidden(cells.get(None), protected) else figures
+def guard(figures: Figures, part: Withheld | None) -> Figures | None:
+    """One cell: "—" when only withholding households sold in it, else without their sales."""
+    if part is None or part.households == 0:
+        return figures
+    if part.households == part.producers:
+        return None
+    return minus(figures, part.figures)
 
 
 def guard_rows(
-    rows: list[tuple[Any, Figures]],
-    cells: dict[Any, tuple[int, int]],
-    protected: frozenset[int],
+    rows: list[tuple[Any, Figures]], parts: dict[Any, Withheld], keep_order: bool = False
 ) -> list[Row]:
-    """The rows with single-household cells blanked, and one more if only one was."""
-    blank = {key for key, _ in rows if hidden(cells.get(key), protected)}
-    if len(blank) == 1 and len(rows) > 1:
-        others = sorted((f.gross, str(key)) for key, f in rows if key not in blank)
-        smallest = others[0][1]
-        blank |= {key for key, _ in rows if str(key) == smallest}
-    return [(key, None if key in blank else figures) for key, figures in rows]
+    """Every row guarded, largest gross first again (taking sales out can change the order);
+    a hidden row goes last, so its place says nothing of its size."""
+    guarded = [(key, guard(figures, parts.get(key))) for key, figures in rows]
+    if keep_order:
+        return guarded
+    return sorted(guarded, key=lambda row: (row[1] is None, -(row[1].gross if row[1] else 0)))

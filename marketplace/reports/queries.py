@@ -1,7 +1,7 @@
 """The dashboard's raw queries over ``sales_daily``: each one SQL statement.
 
-Nothing here hides anything: the suppression of a single household business's figures is
-applied above these (``privacy.py``), and every page and export goes through that layer.
+Nothing here hides anything: ``withheld`` tells the layer above (``privacy.py``) what to
+take out, and every page and export goes through that layer.
 Every query filters ``area_id IN scope`` and the day range, which
 ``ix_sales_daily_area_day`` serves.
 """
@@ -13,14 +13,19 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement
+from sqlalchemy import and_
+from sqlalchemy import case
 from sqlalchemy import extract
+from sqlalchemy import false
 from sqlalchemy import func
 from sqlalchemy import or_
 from sqlalchemy import select
+from sqlalchemy.orm import aliased
 
 from marketplace.catalog.models import Area
 from marketplace.catalog.models import Cooperative
 from marketplace.catalog.models import Product
+from marketplace.catalog.models import SubjectType
 from marketplace.extensions import db
 from marketplace.sales.models import SalesDaily
 
@@ -42,6 +47,13 @@ class Scope:
 
     area_ids: tuple[int, ...]
     cooperative_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Withheld:
+    producers: int  # cooperatives whose sales the cell holds
+    households: int  # of them, household businesses that have not agreed to share
+    figures: Figures  # those households' sums
 
 
 @dataclass(frozen=True)
@@ -156,20 +168,31 @@ def top_products(
     return [(int(row[0]), row[1], _figures(row[2:])) for row in db.session.execute(query)]
 
 
-def contributors(
-    scope: Scope, start: date, end: date, by: str | None
-) -> dict[Any, tuple[int, int]]:
-    """Per cell of a breakdown (or the total, key None): how many cooperatives' sales it
-    holds and the smallest of their ids — what the suppression layer needs."""
+def withheld(scope: Scope, start: date, end: date, by: str | None) -> dict[Any, Withheld]:
+    """Per cell of a breakdown (or the total, key None): how many producers' sales it holds,
+    how many of them are household businesses that have not agreed to share, and those
+    households' sums — what the suppression layer takes out."""
     keys, join = _keys(by) if by else ([], None)
-    count = func.count(func.distinct(SalesDaily.cooperative_id))
-    query = _joined(select(*keys, count, func.min(SalesDaily.cooperative_id)), join)
-    query = _where(query.select_from(SalesDaily), scope, start, end)
+    owner = aliased(Cooperative)
+    flag = and_(owner.subject_type == SubjectType.HOUSEHOLD, owner.shares_sales_figures == false())
+    d = SalesDaily
+    parts = [
+        func.coalesce(func.sum(case((flag, col), else_=0)), 0)
+        for col in (d.orders, d.units, d.gross, d.net, d.unsettled_gross, d.adjusted_gross)
+    ]
+    query = select(
+        *keys,
+        func.count(func.distinct(d.cooperative_id)),
+        func.count(func.distinct(case((flag, d.cooperative_id)))),
+        *parts,
+    ).select_from(d)
+    query = _joined(query.join(owner, owner.id == d.cooperative_id), join)
+    query = _where(query, scope, start, end)
     if keys:
         query = query.group_by(*keys)
     width = len(keys)
-    result: dict[Any, tuple[int, int]] = {}
+    result: dict[Any, Withheld] = {}
     for row in db.session.execute(query):
         key = _key(by, row) if by else None
-        result[key] = (int(row[width] or 0), int(row[width + 1] or 0))
+        result[key] = Withheld(int(row[width]), int(row[width + 1]), _figures(row[width + 2 :]))
     return result

@@ -66,6 +66,7 @@ class Dashboard:
     tables: dict[str, Table] = field(default_factory=dict)
     accounts: tuple[list[state.Accounts], state.Accounts] = ([], state.Accounts("", 0, 0, 0))
     fresh_at: datetime | None = None
+    withholding: int = 0  # household businesses whose sales are left out
     restated: list[tuple[date, datetime]] = field(default_factory=list)
 
 
@@ -102,17 +103,16 @@ def _home_area(user: User) -> Area:
 
 def build(where: Where, period: Period, now: datetime | None = None) -> Dashboard:
     """Every figure the page and the exports show, in a constant number of queries."""
-    scope, protected = where.scope, privacy.protected_ids(where.scope)
+    scope = where.scope
     compared = {"current": period, "previous": period.previous(), "year": period.year_earlier()}
     totals = {
-        name: privacy.guard_total(
+        name: privacy.guard(
             queries.totals(scope, p.start, p.end),
-            queries.contributors(scope, p.start, p.end, None),
-            protected,
+            queries.withheld(scope, p.start, p.end, None).get(None),
         )
         for name, p in compared.items()
     }
-    board = Dashboard(where, period, compared, totals)
+    board = Dashboard(where, period, compared, totals, withholding=privacy.withholding(scope))
     names = _names(scope)
     for by in queries.BREAKDOWNS:
         if by == "commune" and where.area.kind == AreaKind.COMMUNE:
@@ -120,15 +120,15 @@ def build(where: Where, period: Period, now: datetime | None = None) -> Dashboar
         if by == "cooperative" and where.cooperative is not None:
             continue
         rows = queries.breakdown(scope, period.start, period.end, by)
-        cells = queries.contributors(scope, period.start, period.end, by)
-        board.tables[by] = _table(by, privacy.guard_rows(rows, cells, protected), names)
+        parts = queries.withheld(scope, period.start, period.end, by)
+        board.tables[by] = _table(by, privacy.guard_rows(rows, parts, by == "month"), names)
     board.tables["month"] = _every_month(board.tables["month"], period, names)
     trend = trailing_year(period.end)
     rows = queries.breakdown(scope, trend.start, trend.end, "month")
-    cells = queries.contributors(scope, trend.start, trend.end, "month")
-    guarded = _table("trend", privacy.guard_rows(rows, cells, protected), names)
+    parts = queries.withheld(scope, trend.start, trend.end, "month")
+    guarded = _table("trend", privacy.guard_rows(rows, parts, True), names)
     board.tables["trend"] = _every_month(guarded, trend, names)
-    board.tables["top"] = _top(scope, period, protected)
+    board.tables["top"] = _top(scope, period)
     board.accounts = state.accounts(scope)
     board.fresh_at = state.freshness(scope)
     board.restated = state.restated_months(scope, period, now or datetime.now(UTC))
@@ -191,16 +191,13 @@ def _every_month(table: Table, period: Period, names: dict[str, dict[Any, str]])
     return Table(table.name, table.title, table.key_title, lines)
 
 
-def _top(scope: Scope, period: Period, protected: frozenset[int]) -> Table:
-    """The best-selling products; a protected household's products are left out, since a
+def _top(scope: Scope, period: Period) -> Table:
+    """The best-selling products; a withholding household's products are left out, since a
     ranked "—" would still tell roughly how much it sold."""
     top = queries.top_products(scope, period.start, period.end, TOP_PRODUCTS)
-    cells = queries.contributors(scope, period.start, period.end, "product")
-    lines = [
-        Line(name, figures)
-        for product_id, name, figures in top
-        if not privacy.hidden(cells.get(product_id), protected)
-    ]
+    parts = queries.withheld(scope, period.start, period.end, "product")
+    guarded = [(name, privacy.guard(figures, parts.get(pid))) for pid, name, figures in top]
+    lines = [Line(name, figures) for name, figures in guarded if figures is not None]
     return Table("top", titles()["top"], key_titles()["top"], lines)
 
 

@@ -80,8 +80,22 @@ def test_top_products_leave_unmatched_lines_out(world: World) -> None:
     ]
 
 
-def test_contributors_count_cooperatives_per_cell(world: World) -> None:
+def test_withheld_parts_per_cell(world: World) -> None:
     scope = queries.scope_for(world.province.id)
-    cells = queries.contributors(scope, *NOV, "subject")
-    assert cells["household"] == (1, world.house_a.id)
-    assert queries.contributors(scope, *NOV, None) == {None: (3, world.coop_a.id)}
+    cells = queries.withheld(scope, *NOV, "subject")
+    assert cells["household"] == queries.Withheld(1, 1, Figures(1, 2, 50_000, 45_000, 0, 0))
+    assert cells["enterprise"] == queries.Withheld(1, 0, Figures())
+    total = queries.withheld(scope, *NOV, None)[None]
+    assert (total.producers, total.households, total.figures.gross) == (3, 1, 50_000)
+    communes = queries.withheld(scope, *NOV, "commune")
+    assert communes[world.commune_a.id].figures.gross == 50_000
+    assert communes[world.commune_b.id].households == 0
+
+
+def test_withheld_counts_no_household_that_agreed(world: World) -> None:
+    from marketplace.extensions import db
+
+    world.house_a.shares_sales_figures = True
+    db.session.flush()
+    total = queries.withheld(queries.scope_for(world.province.id), *NOV, None)[None]
+    assert total == queries.Withheld(3, 0, Figures())
