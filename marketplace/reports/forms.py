@@ -82,15 +82,16 @@ class ReportForm(BaseForm):
     format = SelectField(choices=choices([("", ""), ("xlsx", "XLSX"), ("csv", "CSV")]), default="")
     table = SelectField(choices=choices([("", ""), *((t, t) for t in TABLES)]), default="")
 
-    def fill_defaults(self, now: datetime | None = None) -> None:
-        """This month in Vietnam when nothing was chosen."""
+    @classmethod
+    def from_args(cls, args: Any, now: datetime | None = None) -> ReportForm:
+        """The form read from the query string; this month in Vietnam where none is chosen."""
         today = (now or datetime.now(UTC)).astimezone(VIETNAM).date()
-        if self.year.data is None and not self.year.raw_data:
-            self.year.data = today.year
-        if not self.month.data:
-            self.month.data = str(today.month)
-        if not self.quarter.data:
-            self.quarter.data = str((today.month - 1) // 3 + 1)
+        return cls(
+            args,
+            year=today.year,
+            month=str(today.month),
+            quarter=str((today.month - 1) // 3 + 1),
+        )
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = bool(super().validate(extra_validators))

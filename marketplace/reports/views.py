@@ -43,10 +43,9 @@ def official_required(view: Any) -> Any:
 @bp.get("/")
 @official_required
 def dashboard() -> Any:
-    form = ReportForm(request.args)
+    form = ReportForm.from_args(request.args)
     if not form.validate():
         return render_template("reports/dashboard.html", form=form, board=None), 400
-    form.fill_defaults()
     try:
         where = services.locate(current_user, form.area.data, form.cooperative.data)
     except services.OutOfScopeError:
