@@ -76,7 +76,7 @@ def columns(title: str, desc: str, items: list[tuple[str, int | None]]) -> Marku
                 f'width="{step * 0.7:.1f}" height="{h:.1f}" fill="{BAR}"/>'
             )
         body.append(
-            f'<text x="{x + step / 2:.1f}" y="{base + 14}" font-size="9" '
+            f'<text x="{x + step / 2:.1f}" y="{base + 16}" font-size="11" '
             f'text-anchor="middle" fill="{TEXT}">{escape(label[:2])}</text>'
         )
     return _frame(title, desc, width, height, body)

@@ -83,8 +83,15 @@ def accounts(scope: Scope) -> tuple[list[Accounts], Accounts]:
 
 def freshness(scope: Scope) -> datetime | None:
     """The moment "figures up to" names: the oldest last order pull among the scope's
-    connected shops — every shop's orders are in up to then. None when none was pulled."""
-    return db.session.scalar(_connected(select(func.min(Shop.last_orders_pulled_at)), scope))
+    connected shops — every shop's orders are in up to then. Where no shop was ever pulled
+    (sales from files, or none yet), the newest change to the scope's rollups."""
+    pulled = db.session.scalar(_connected(select(func.min(Shop.last_orders_pulled_at)), scope))
+    d = SalesDaily
+    newest = select(func.max(d.updated_at)).where(d.area_id.in_(scope.area_ids))
+    if scope.cooperative_id is not None:
+        newest = newest.where(d.cooperative_id == scope.cooperative_id)
+    changed = db.session.scalar(newest)  # asked always: a constant number of queries
+    return pulled or changed
 
 
 def restated_months(scope: Scope, period: Period, now: datetime) -> list[tuple[date, datetime]]:

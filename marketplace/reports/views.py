@@ -11,12 +11,12 @@ from flask import abort
 from flask import render_template
 from flask import request
 from flask import url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_login import login_required
 
 from marketplace.common.formatting import day
-from marketplace.common.formatting import moment
 from marketplace.common.formatting import money
 from marketplace.reports import charts
 from marketplace.reports import export
@@ -79,12 +79,14 @@ def _link(**changes: Any) -> str:
 def _about(board: services.Dashboard) -> list[str]:
     """The lines that head an export and the page: whose figures, which days, how fresh."""
     where = board.where.cooperative.name if board.where.cooperative else board.where.area.name
-    fresh = moment(board.fresh_at) if board.fresh_at else _("no order pull yet")
-    return [
-        where,
-        _("From %(start)s to %(end)s", start=day(board.period.start), end=day(board.period.end)),
-        _("Figures up to %(moment)s", moment=fresh),
-    ]
+    period = _(
+        "From %(start)s to %(end)s", start=day(board.period.start), end=day(board.period.end)
+    )
+    # "14:05 05/12/2026", the time first, as the issue writes it; in Vietnam's time zone.
+    fresh = format_datetime(board.fresh_at, "HH:mm dd/MM/yyyy") if board.fresh_at else None
+    if fresh is None:
+        return [where, period, _("No figures yet: no order has been pulled.")]
+    return [where, period, _("Figures up to %(moment)s", moment=fresh)]
 
 
 def _download(form: ReportForm, board: services.Dashboard, sheet: sheets.Sheet) -> Response:

@@ -188,3 +188,23 @@ def test_the_page_runs_a_constant_number_of_queries(
         daily(coop, product.id, date(2026, 11, 1 + n), "tiktok", orders=1, units=1, gross=1000)
     db.session.flush()
     assert _count(app, client, NOV) == before
+
+
+def test_figures_up_to_the_oldest_pull_of_the_areas_shops(
+    client: FlaskClient, auth: AuthActions, world: World
+) -> None:
+    from datetime import UTC
+    from datetime import datetime
+
+    from marketplace.extensions import db
+    from tests.shops.shop_rows import make_shop
+
+    early = make_shop(world.coop_a, "shopee", "fresh-a")
+    late = make_shop(world.coop_b, "lazada", "fresh-b")
+    early.last_orders_pulled_at = datetime(2026, 12, 5, 7, 5, tzinfo=UTC)  # 14:05 in Vietnam
+    late.last_orders_pulled_at = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
+    db.session.flush()
+    auth.login_as(world.official)
+    assert "Số liệu đến 14:05 05/12/2026" in page(client, NOV)
+    # commune B's figures are as fresh as its own shop
+    assert "Số liệu đến 16:00 05/12/2026" in page(client, f"{NOV}&area={world.commune_b.id}")
