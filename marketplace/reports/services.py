@@ -89,6 +89,11 @@ def locate(user: User, area_id: int | None, cooperative_id: int | None) -> Where
     return Where(coop.area, coop, Scope((coop.area_id,), coop.id))
 
 
+def areas() -> list[Area]:
+    """Every province and commune, for an admin's choice of area."""
+    return list(db.session.scalars(select(Area).order_by(Area.kind.desc(), Area.name)))
+
+
 def _home_area(user: User) -> Area:
     if user.is_admin and user.area_id is None:
         area = db.session.scalars(

@@ -62,6 +62,7 @@ def dashboard() -> Any:
         charts=_charts(board, tables),
         about=_about(board),
         link=_link,
+        areas=services.areas() if current_user.is_admin else [],
     )
 
 

@@ -91,7 +91,9 @@ def test_admin_may_pick_any_area(client: FlaskClient, auth: AuthActions, world: 
     from tests import factories
 
     auth.login_as(factories.UserFactory(role=Role.ADMIN))
-    assert "810.000\u00a0₫" in page(client, f"{NOV}&area={world.commune_b.id}")
+    html = page(client, f"{NOV}&area={world.commune_b.id}")
+    assert "810.000\u00a0₫" in html
+    assert f'<option value="{world.commune_b.id}" selected>' in html
 
 
 def test_comparisons_with_previous_period(

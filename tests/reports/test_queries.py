@@ -99,3 +99,39 @@ def test_withheld_counts_no_household_that_agreed(world: World) -> None:
     db.session.flush()
     total = queries.withheld(queries.scope_for(world.province.id), *NOV, None)[None]
     assert total == queries.Withheld(3, 0, Figures())
+
+
+def test_accounts_and_products_online_by_platform(world: World) -> None:
+    from marketplace.extensions import db
+    from marketplace.listings.models import Listing
+    from marketplace.listings.models import ListingStatus
+    from marketplace.reports import state
+    from marketplace.shops.models import ShopStatus
+    from tests.shops.shop_rows import make_shop
+
+    shopee_a = make_shop(world.coop_a, "shopee", "acc-a")
+    shopee_b = make_shop(world.coop_b, "shopee", "acc-b")
+    lazada_a = make_shop(world.coop_a, "lazada", "acc-la")
+    gone = make_shop(world.house_a, "tiktok", "acc-gone")
+    gone.status = ShopStatus.DISCONNECTED
+    for shop, product, status in [
+        (shopee_a, world.tea, ListingStatus.LIVE),
+        (lazada_a, world.tea, ListingStatus.LIVE),  # the same product twice: once in all
+        (shopee_b, world.coffee, ListingStatus.LIVE),
+        (shopee_b, world.honey, ListingStatus.FAILED),  # not live
+        (gone, world.honey, ListingStatus.LIVE),  # on a disconnected shop
+    ]:
+        db.session.add(
+            Listing(
+                shop_id=shop.id,
+                product_id=product.id,
+                seller_sku=f"S{shop.id}-{product.id}",
+                status=status,
+            )
+        )
+    db.session.flush()
+    rows, total = state.accounts(queries.scope_for(world.province.id))
+    assert rows == [state.Accounts("shopee", 2, 2, 2), state.Accounts("lazada", 1, 1, 1)]
+    assert total == state.Accounts("", 3, 2, 2)
+    rows, total = state.accounts(queries.scope_for(world.commune_b.id))
+    assert total == state.Accounts("", 1, 1, 1)
