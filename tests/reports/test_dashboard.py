@@ -112,10 +112,28 @@ def test_adjustments_and_restated_months_are_told(
     html = page(client, NOV)
     assert "bao gồm" in html
     assert "-20.000" in html
-    # October's row was written now, long after October 2026 closed (the clock is December).
-    html = page(client, "/reports/?kind=month&year=2026&month=10")
-    assert "10/2026" in html
-    assert "sau khi tháng đó đã khép lại" in html
+
+
+def test_a_closed_month_changed_after_it_ended_is_told(
+    client: FlaskClient, auth: AuthActions, world: World
+) -> None:
+    from datetime import UTC
+    from datetime import date
+    from datetime import datetime
+
+    from marketplace.extensions import db
+    from tests.reports.conftest import daily
+
+    late = daily(world.coop_a, world.tea.id, date(2024, 3, 31), "shopee", gross=5_000)
+    late.updated_at = datetime(2024, 4, 2, 3, tzinfo=UTC)  # a late pull, after March closed
+    timely = daily(world.coop_a, world.tea.id, date(2024, 4, 10), "shopee", gross=7_000)
+    timely.updated_at = datetime(2024, 4, 10, 3, tzinfo=UTC)
+    db.session.flush()
+    auth.login_as(world.official)
+    html = page(client, "/reports/?kind=quarter&year=2024&quarter=1")
+    assert "Số liệu tháng 03/2024 đã được điều chỉnh lúc 02/04/2024 10:00" in html
+    html = page(client, "/reports/?kind=month&year=2024&month=4")
+    assert "sau khi tháng đó đã khép lại" not in html
 
 
 BAD = [
