@@ -163,6 +163,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.listings.sync.views import bp as sync_bp
     from marketplace.listings.views import bp as listings_bp
     from marketplace.main.views import bp as main_bp
+    from marketplace.reports.views import bp as reports_bp
     from marketplace.sales.history.views import bp as order_history_bp
     from marketplace.sales.page_views import bp as sales_bp
     from marketplace.sales.views import bp as webhooks_bp
@@ -183,6 +184,7 @@ def _register_blueprints(app: Flask) -> None:
         webhooks_bp,
         order_history_bp,
         jobs_bp,
+        reports_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -27,6 +27,9 @@ from tests.databases import redis_url_for
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parent.parent.parent
 OUTPUT = ROOT / "test-output"
+# The app behind each live server by its URL: a test that must add rows the demo lacks
+# (sales history) writes them through it.
+LIVE_APPS: dict[str, Any] = {}
 
 
 def _browser_missing() -> str | None:
@@ -59,6 +62,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, redis_base_url: str) -
     server = make_server("127.0.0.1", 0, app, threaded=True)
     base_url = f"http://127.0.0.1:{server.server_port}"
     app.config["SERVER_BASE_URL"] = base_url
+    LIVE_APPS[base_url] = app
     with app.app_context():
         seed_demo()
         add_demo_photos()
