@@ -31,6 +31,7 @@ from marketplace.sales.models import Order
 from marketplace.sales.models import OrderLine
 from marketplace.sales.models import SalesDaily
 from marketplace.sales.periods import Period
+from marketplace.shops.models import Shop
 
 UNMATCHED_SHOWN = 50  # SKUs listed for linking, the largest first
 _SUMS = ("orders", "units", "gross", "net", "unsettled_gross")
@@ -193,4 +194,41 @@ def variant_choices(cooperative_id: int) -> list[tuple[int, str]]:
     return [
         (variant_id, f"{name} — {options} ({sku})" if options else f"{name} ({sku})")
         for variant_id, sku, options, name in rows
+    ]
+
+
+@dataclass(frozen=True)
+class RecentOrder:
+    """One order as the page lists it: where it came from and when we last read it."""
+
+    platform_order_id: str
+    channel: str
+    status: str
+    placed_at: datetime
+    gross: int
+    net: int | None
+    source: str
+    fetched_at: datetime | None
+
+
+def recent_orders(cooperative_id: int, limit: int = 20) -> list[RecentOrder]:
+    """The cooperative's latest orders, newest placed first: one query."""
+    rows = db.session.execute(
+        select(
+            Order.platform_order_id,
+            Shop.platform,
+            Order.status,
+            Order.placed_at,
+            Order.total,
+            Order.net,
+            Order.source,
+            Order.fetched_at,
+        )
+        .join(Shop, Shop.id == Order.shop_id)
+        .where(Order.cooperative_id == cooperative_id)
+        .order_by(desc(Order.placed_at), desc(Order.id))
+        .limit(limit)
+    )
+    return [
+        RecentOrder(r[0], r[1], r[2].value, r[3], int(r[4]), r[5], r[6].value, r[7]) for r in rows
     ]

@@ -49,6 +49,23 @@ FEE_LABELS = {
 }
 
 
+# How an order reached the ledger (Order.source), and its state (OrderStatus).
+SOURCE_LABELS = {
+    "pull": _l("Read from the marketplace"),
+    "push": _l("Sent by the marketplace"),
+    "file": _l("From a sales file"),
+    "manual": _l("Entered by hand"),
+}
+STATUS_LABELS = {
+    "unpaid": _l("Unpaid"),
+    "to_ship": _l("To ship"),
+    "shipped": _l("Shipped"),
+    "completed": _l("Completed"),
+    "cancelled": _l("Cancelled"),
+    "returned": _l("Returned"),
+}
+
+
 @bp.get("/")
 @catalogue_editor_required
 def index() -> Any:
@@ -112,6 +129,9 @@ def _page(form: PeriodForm, period: periods.Period, *, status: int, problem: str
             form=form,
             report=figures.report(cooperative.id, period),
             unmatched=figures.unmatched(cooperative.id),
+            orders=figures.recent_orders(cooperative.id),
+            source_label=lambda source: str(SOURCE_LABELS.get(source, source)),
+            status_label=lambda status: str(STATUS_LABELS.get(status, status)),
             variants=figures.variant_choices(cooperative.id) if may_link else [],
             may_link=may_link,
             fee_label=lambda kind: str(FEE_LABELS.get(kind, kind)),

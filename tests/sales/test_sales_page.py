@@ -31,6 +31,7 @@ from marketplace.sales import periods
 from marketplace.sales import services
 from marketplace.sales.models import Order
 from marketplace.sales.models import OrderLine
+from marketplace.sales.models import OrderSource
 from marketplace.sales.models import SalesDaily
 from marketplace.sales.models import SkuAlias
 from marketplace.sales.models import reserved_by_variant
@@ -349,4 +350,26 @@ def test_the_page_runs_the_same_queries_whatever_the_data(client: Any, mine: Coo
     with counted() as many:
         assert client.get("/sales/", query_string={"period": LAST_MONTH.value}).status_code == 200
     assert len(many) == len(few), "\n".join(many)
-    assert len(few) <= 10
+    assert len(few) <= 11  # user, cooperative, five of figures, fees, unmatched, variants, orders
+
+
+def test_the_latest_orders_say_where_they_came_from_and_when_they_were_read(
+    client: Any, mine: Coop, theirs: Coop
+) -> None:
+    pushed = db.session.scalar(select(Order).where(Order.platform_order_id == "O2"))
+    assert pushed is not None
+    pushed.source = OrderSource.PUSH
+    db.session.flush()
+    recent = figures.recent_orders(mine.coop.id)
+    assert [o.platform_order_id for o in recent][-1] == "O3"  # placed last month: last
+    assert {o.platform_order_id for o in recent} == {"O1", "O2", "O3", "O4"}
+    assert all(o.fetched_at is not None for o in recent)
+    login(client, factories.member(mine.coop, role="staff"))
+    page = client.get("/sales/").get_data(as_text=True)
+    assert "Đơn hàng mới nhất" in page
+    assert "<code>O2</code>" in page
+    assert "Sàn gửi đến" in page  # O2, pushed
+    assert "Lấy từ sàn" in page  # the others, pulled
+    assert "đọc lần cuối" in page
+    assert "Đã hủy" in page  # O4
+    assert "<code>T1</code>" not in page  # another cooperative's order
