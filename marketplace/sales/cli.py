@@ -26,6 +26,8 @@ sales = AppGroup("sales", help="The sales ledger and its daily rollups.")
 def rebuild_command(start: datetime | None, end: datetime | None) -> None:
     """Book every order not yet in the ledger, then make the daily rollups of the days
     from --from to --to again from the ledger's entries."""
+    if start is not None and end is not None and start > end:
+        raise click.BadParameter("--from is after --to.")
     written = ledger.book_all()
     first, last = db.session.execute(
         select(func.min(SalesEntry.day), func.max(SalesEntry.day))

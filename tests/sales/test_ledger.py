@@ -231,3 +231,41 @@ def test_a_settlement_revised_next_month_is_booked_on_the_day_it_was_read(setup:
         (date(2026, 11, 30), second): (1, 1, 500, 450, 0, 0),
         (date(2026, 12, 9), second): (0, 0, 0, -20, 0, 0),
     }
+
+
+def test_the_rebuild_command_books_orders_missing_from_the_ledger_and_remakes_the_days(
+    app: Any, setup: Setup
+) -> None:
+    services.upsert_order(
+        setup.shop, remote("C1", OrderStatus.TO_SHIP, NOV_30, [("A-0", 2, 100, 0)])
+    )
+    order = db.session.scalar(select(Order).where(Order.platform_order_id == "C1"))
+    assert order is not None
+    expected = daily(setup.shop)
+    # As after upgrading: an order pulled before the ledger existed has no entries or rows.
+    db.session.execute(SalesEntry.__table__.delete().where(SalesEntry.order_id == order.id))
+    db.session.execute(SalesDaily.__table__.delete())
+    result = app.test_cli_runner().invoke(args=["sales", "rebuild"])
+    assert result.exit_code == 0, result.output
+    assert "1 entries booked; 1 daily rows from 2026-11-30 to 2026-11-30 rebuilt." in result.output
+    assert daily(setup.shop) == expected
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--from", "2026-12-01", "--to", "2026-11-01"], "--from is after --to."),
+        (["--from", "30/11/2026"], "'30/11/2026' does not match the format '%Y-%m-%d'"),
+    ],
+)
+def test_the_rebuild_command_refuses_bad_dates_and_changes_nothing(
+    app: Any, setup: Setup, args: list[str], message: str
+) -> None:
+    services.upsert_order(
+        setup.shop, remote("C2", OrderStatus.TO_SHIP, NOV_30, [("A-0", 1, 100, 0)])
+    )
+    before = daily(setup.shop)
+    result = app.test_cli_runner().invoke(args=["sales", "rebuild", *args])
+    assert result.exit_code != 0
+    assert message in result.output
+    assert daily(setup.shop) == before
