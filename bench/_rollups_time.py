@@ -37,33 +37,39 @@ def measure(world: World, repeat: int, raw_repeat: int) -> Result:
     return Result()
 
 
-def ingest(world: World, count: int, seed: int = 3) -> float:
-    """Lines/s through ``services.upsert_order`` (it books the ledger), a commit per order,
-    as the pull worker does: half the orders arrive to ship and are seen again shipped."""
+def ingest(world: World, count: int, batch: int, seed: int = 3) -> float:
+    """Lines/s through ``services.upsert_order`` (it books the ledger) as the pull worker
+    runs it: one shop's changed orders, then one commit; half of a shop's orders arrive
+    to ship and are seen again shipped in a later pull (an update: a second booking)."""
     rng = random.Random(seed)
-    stamp = datetime.now(UTC)
-    prefix = f"I{stamp:%Y%m%d%H%M%S}-"
+    prefix = f"I{datetime.now(UTC):%Y%m%d%H%M%S}-"
     cooperatives = list(world.cooperatives)
-    lines, started = 0, time.perf_counter()
-    pending: list[tuple[int, remote.Order]] = []
-    for n in range(count):
-        if pending and n % 2:
-            shop_id, seen = pending.pop()
-            seen.status, seen.platform_status = OrderStatus.SHIPPED, "shipped"
-            seen.updated_at += timedelta(hours=5)
-        else:
-            shop_id, seen = _new_order(world, rng.choice(cooperatives), f"{prefix}{n}", rng)
-            pending.append((shop_id, seen))
-        services.upsert_order(db.session.get_one(Shop, shop_id), seen)
+    pending: dict[int, list[remote.Order]] = {}
+    lines, done, started = 0, 0, time.perf_counter()
+    while done < count:
+        cooperative = rng.choice(cooperatives[:50])  # the same shops are pulled again
+        shop_id = world.cooperatives[cooperative][0]
+        shop = db.session.get_one(Shop, shop_id)
+        waiting = pending.setdefault(shop_id, [])
+        for n in range(done, min(count, done + batch)):
+            if waiting and n % 2:
+                seen = waiting.pop()
+                seen.status, seen.platform_status = OrderStatus.SHIPPED, "shipped"
+                seen.updated_at += timedelta(hours=5)
+            else:
+                seen = _new_order(world, cooperative, f"{prefix}{n}", rng)
+                waiting.append(seen)
+            services.upsert_order(shop, seen)
+            lines += len(seen.lines)
         db.session.commit()
-        lines += len(seen.lines)
+        done += batch
     return lines / (time.perf_counter() - started)
 
 
 def _new_order(
     world: World, cooperative: int, order_id: str, rng: random.Random
-) -> tuple[int, remote.Order]:
-    shop_id, variants = world.cooperatives[cooperative]
+) -> remote.Order:
+    variants = world.cooperatives[cooperative][1]
     picked = rng.sample(variants, min(len(variants), rng.randint(1, 3)))
     placed = datetime.now(UTC) - timedelta(minutes=rng.randint(5, 600))
     lines = [
@@ -71,5 +77,4 @@ def _new_order(
         for k, (_, _, price, sku) in enumerate(picked)
     ]
     total = sum(line.quantity * line.unit_price for line in lines)
-    seen = remote.Order(order_id, OrderStatus.TO_SHIP, "to_ship", placed, placed, total, lines)
-    return shop_id, seen
+    return remote.Order(order_id, OrderStatus.TO_SHIP, "to_ship", placed, placed, total, lines)

@@ -107,7 +107,8 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="reuse mk_bench if already built")
     parser.add_argument("--repeat", type=int, default=20, help="calls of each dashboard query")
     parser.add_argument("--raw-repeat", type=int, default=3, help="calls of each raw GROUP BY")
-    parser.add_argument("--ingest", type=int, default=1_000, help="orders through upsert_order")
+    parser.add_argument("--ingest", type=int, default=2_000, help="orders through upsert_order")
+    parser.add_argument("--batch", type=int, default=20, help="orders a pull commits at once")
     args = parser.parse_args()
     lines = args.lines or (200_000 if args.sqlite else 10_000_000)
     with tempfile.TemporaryDirectory(prefix="bench-rollups-") as tmp:
@@ -122,7 +123,7 @@ def main() -> None:
                 world = data.load_world() if kept else build(lines, args.cooperatives)
                 total = db.session.scalar(select(func.count()).select_from(OrderLine)) or 0
                 result = timing.measure(world, args.repeat, args.raw_repeat)
-                rate = timing.ingest(world, args.ingest)
+                rate = timing.ingest(world, args.ingest, args.batch)
                 db.session.remove()
         finally:
             with app.app_context():
@@ -130,7 +131,10 @@ def main() -> None:
     print(result.table)
     for problem in result.mismatches[:20]:
         print(f"MISMATCH {problem}")
-    print(f"{total:,} order lines; ingest {args.ingest} orders through upsert_order")
+    print(
+        f"{total:,} order lines; ingest: {args.ingest} orders through upsert_order, "
+        f"a commit per {args.batch}"
+    )
     print(
         f"rollups: p95 {result.p95:.1f} ms (raw {result.raw_p95:.1f} ms, "
         f"ratio {result.raw_p95 / max(result.p95, 0.001):.0f}), ingest {rate:.0f} lines/s"
