@@ -1,0 +1,1 @@
+"""The officials' dashboard: sales rollups by area, channel, month and more; charts; exports."""

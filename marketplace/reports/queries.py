@@ -1,0 +1,176 @@
+"""The dashboard's raw queries over ``sales_daily``: each one SQL statement.
+
+Nothing here hides anything: the suppression of a single household business's figures is
+applied above these (``privacy.py``), and every page and export goes through that layer.
+Every query filters ``area_id IN scope`` and the day range, which
+``ix_sales_daily_area_day`` serves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement
+from sqlalchemy import Select
+from sqlalchemy import extract
+from sqlalchemy import func
+from sqlalchemy import or_
+from sqlalchemy import select
+
+from marketplace.catalog.models import Area
+from marketplace.catalog.models import Cooperative
+from marketplace.catalog.models import Product
+from marketplace.extensions import db
+from marketplace.sales.models import SalesDaily
+
+BREAKDOWNS = (
+    "commune",
+    "channel",
+    "month",
+    "stars",
+    "category",
+    "cooperative",
+    "ethnic",
+    "subject",
+)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The communes an official may see (their own area included), maybe one cooperative."""
+
+    area_ids: tuple[int, ...]
+    cooperative_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Figures:
+    orders: int = 0
+    units: int = 0
+    gross: int = 0
+    net: int = 0
+    unsettled_gross: int = 0
+    adjusted_gross: int = 0
+
+
+def scope_for(area_id: int, cooperative_id: int | None = None) -> Scope:
+    """The area and the communes directly under it (provinces hold communes since 2025)."""
+    ids = db.session.scalars(
+        select(Area.id).where(or_(Area.id == area_id, Area.parent_id == area_id)).order_by(Area.id)
+    ).all()
+    return Scope(tuple(ids), cooperative_id)
+
+
+def _sums() -> list[ColumnElement[Any]]:
+    d = SalesDaily
+    return [
+        func.coalesce(func.sum(col), 0)
+        for col in (d.orders, d.units, d.gross, d.net, d.unsettled_gross, d.adjusted_gross)
+    ]
+
+
+def _figures(row: Any) -> Figures:
+    return Figures(*(int(value or 0) for value in row))
+
+
+def _where(query: Select[Any], scope: Scope, start: date, end: date) -> Select[Any]:
+    query = query.where(
+        SalesDaily.area_id.in_(scope.area_ids), SalesDaily.day >= start, SalesDaily.day <= end
+    )
+    if scope.cooperative_id is not None:
+        query = query.where(SalesDaily.cooperative_id == scope.cooperative_id)
+    return query
+
+
+def _keys(by: str) -> tuple[list[ColumnElement[Any]], Any]:
+    """The grouping columns of a breakdown and the join it needs (None for none)."""
+    d = SalesDaily
+    if by == "commune":
+        return [d.area_id], None
+    if by == "channel":
+        return [d.channel], None
+    if by == "month":
+        return [extract("year", d.day), extract("month", d.day)], None
+    if by == "cooperative":
+        return [d.cooperative_id], None
+    if by == "product":
+        return [d.product_id], None
+    if by == "stars":
+        return [Product.ocop_stars], Product
+    if by == "category":
+        return [Product.category_id], Product
+    if by == "ethnic":
+        return [Cooperative.ethnic_minority_led], Cooperative
+    if by == "subject":
+        return [Cooperative.subject_type], Cooperative
+    raise ValueError(f"unknown breakdown {by!r}")
+
+
+def _joined(query: Select[Any], join: Any) -> Select[Any]:
+    if join is Product:  # product 0 (lines that matched no variant) has no product row
+        return query.outerjoin(Product, Product.id == SalesDaily.product_id)
+    if join is Cooperative:
+        return query.join(Cooperative, Cooperative.id == SalesDaily.cooperative_id)
+    return query
+
+
+def _key(by: str, row: Any) -> Any:
+    if by == "month":
+        return f"{int(row[0]):04d}-{int(row[1]):02d}"
+    value = row[0]
+    if by == "subject" and value is not None:
+        return str(getattr(value, "value", value))
+    if by == "ethnic":
+        return bool(value)
+    return value
+
+
+def totals(scope: Scope, start: date, end: date) -> Figures:
+    """The scope's sums over the days start..end (both included)."""
+    row = db.session.execute(_where(select(*_sums()), scope, start, end)).one()
+    return _figures(row)
+
+
+def breakdown(scope: Scope, start: date, end: date, by: str) -> list[tuple[Any, Figures]]:
+    """The sums grouped by one of BREAKDOWNS, largest gross first (months in order)."""
+    keys, join = _keys(by)
+    sums = _sums()
+    query = _joined(select(*keys, *sums).select_from(SalesDaily), join)
+    query = _where(query, scope, start, end).group_by(*keys)
+    query = query.order_by(*keys) if by == "month" else query.order_by(sums[2].desc(), *keys)
+    width = len(keys)
+    return [(_key(by, row), _figures(row[width:])) for row in db.session.execute(query)]
+
+
+def top_products(
+    scope: Scope, start: date, end: date, limit: int = 10
+) -> list[tuple[int, str, Figures]]:
+    """The products with the largest gross; lines that matched no product are left out."""
+    sums = _sums()
+    query = select(Product.id, Product.name, *sums).join(
+        Product, Product.id == SalesDaily.product_id
+    )
+    query = _where(query, scope, start, end).group_by(Product.id, Product.name)
+    query = query.order_by(sums[2].desc(), Product.id).limit(limit)
+    return [(int(row[0]), row[1], _figures(row[2:])) for row in db.session.execute(query)]
+
+
+def contributors(
+    scope: Scope, start: date, end: date, by: str | None
+) -> dict[Any, tuple[int, int]]:
+    """Per cell of a breakdown (or the total, key None): how many cooperatives' sales it
+    holds and the smallest of their ids — what the suppression layer needs."""
+    keys, join = _keys(by) if by else ([], None)
+    count = func.count(func.distinct(SalesDaily.cooperative_id))
+    query = _joined(select(*keys, count, func.min(SalesDaily.cooperative_id)), join)
+    query = _where(query.select_from(SalesDaily), scope, start, end)
+    if keys:
+        query = query.group_by(*keys)
+    width = len(keys)
+    result: dict[Any, tuple[int, int]] = {}
+    for row in db.session.execute(query):
+        key = _key(by, row) if by else None
+        result[key] = (int(row[width] or 0), int(row[width + 1] or 0))
+    return result
