@@ -21,7 +21,6 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Table
-from sqlalchemy import func
 from sqlalchemy import insert
 from sqlalchemy import select
 from sqlalchemy import text
@@ -34,9 +33,6 @@ from marketplace.catalog.models import Variant
 from marketplace.catalog.reference import seed_categories
 from marketplace.connectors.types import OrderStatus
 from marketplace.extensions import db
-from marketplace.sales import ledger
-from marketplace.sales.models import Order
-from marketplace.sales.models import OrderLine
 from marketplace.shops.models import Shop
 
 PROVINCES = ("Sơn La", "Điện Biên", "Lai Châu", "Lào Cai", "Phú Thọ", "Tuyên Quang")
@@ -122,7 +118,9 @@ def load_world() -> World:
     shops = db.session.execute(select(Shop.cooperative_id, Shop.id)).tuples()
     for coop, shop_id in shops:
         found[coop] = (shop_id, [])
-    variants = select(Variant.cooperative_id, Variant.id, Variant.product_id, Variant.price, Variant.sku)
+    variants = select(
+        Variant.cooperative_id, Variant.id, Variant.product_id, Variant.price, Variant.sku
+    )
     for coop, variant_id, product_id, price, sku in db.session.execute(variants).tuples():
         found[coop][1].append((variant_id, product_id, int(price), sku))
     return World(sorted(communes), communes, found)
@@ -237,7 +235,9 @@ def generate(world: World, lines: int, seed: int = 11) -> Iterator[tuple[tuple, 
             )
         made += len(rows)
         settled = status in (OrderStatus.COMPLETED, OrderStatus.RETURNED) and rng.random() < 0.9
-        net = (total * 85 // 100 if status == OrderStatus.COMPLETED else -15_000) if settled else None
+        net = (
+            (total * 85 // 100 if status == OrderStatus.COMPLETED else -15_000) if settled else None
+        )
         order = (
             order_id, shop_id, coop, f"B{order_id}", status.value, status.value, placed,
             placed + timedelta(days=2), total, False, "pull", "", total if settled else None,

@@ -5,17 +5,23 @@ from __future__ import annotations
 import math
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import UTC
+from datetime import date
 from datetime import datetime
 from datetime import timedelta
+from typing import Any
 
+import _rollups_raw as raw
+from _rollups_data import CLUSTER
 from _rollups_data import World
 
 from marketplace.connectors import types as remote
 from marketplace.connectors.types import OrderStatus
 from marketplace.extensions import db
+from marketplace.reports import queries
 from marketplace.sales import services
 from marketplace.shops.models import Shop
 
@@ -33,8 +39,80 @@ class Result:
     mismatches: list[str] = field(default_factory=list)
 
 
+PERIODS = {
+    "month": (date(2026, 10, 1), date(2026, 10, 31)),
+    "quarter": (date(2026, 7, 1), date(2026, 9, 30)),
+    "year": (date(2025, 1, 1), date(2025, 12, 31)),
+}
+
+
+def scopes(world: World) -> dict[str, queries.Scope]:
+    """A province (with its communes), a cluster of ten of its communes, one commune."""
+    province = world.provinces[0]
+    communes = world.communes[province]
+    return {
+        "province": queries.scope_for(province),
+        "cluster": queries.Scope(tuple(communes[:CLUSTER])),
+        "commune": queries.scope_for(communes[CLUSTER // 2]),
+    }
+
+
+def calls() -> list[tuple[str, Callable[..., Any], Callable[..., Any]]]:
+    """(name, the dashboard's query, the raw GROUP BY), each returning comparable answers."""
+    found: list[tuple[str, Callable[..., Any], Callable[..., Any]]] = [
+        ("totals", queries.totals, raw.totals)
+    ]
+    for by in queries.BREAKDOWNS:
+        found.append(
+            (
+                by,
+                lambda s, a, b, by=by: dict(queries.breakdown(s, a, b, by)),
+                lambda s, a, b, by=by: raw.breakdown(s, a, b, by),
+            )
+        )
+    found.append(("top_products", queries.top_products, raw.top_products))
+    return found
+
+
+def _timed(
+    function: Callable[..., Any], args: tuple[Any, ...], times: int
+) -> tuple[Any, list[float]]:
+    spent, answer = [], None
+    for _ in range(times):
+        started = time.perf_counter()
+        answer = function(*args)
+        spent.append((time.perf_counter() - started) * 1000)
+    return answer, spent
+
+
 def measure(world: World, repeat: int, raw_repeat: int) -> Result:
-    return Result()
+    """Every call per scope level × period: the rollup's times, the raw's, answers compared."""
+    result, lines = (
+        Result(),
+        [f"{'scope':10} {'period':8} {'query p50/p95 ms':>18} {'raw p50/p95 ms':>18}"],
+    )
+    everything: list[float] = []
+    everything_raw: list[float] = []
+    for level, scope in scopes(world).items():
+        for period, (start, end) in PERIODS.items():
+            mine: list[float] = []
+            theirs: list[float] = []
+            for name, query, baseline in calls():
+                answer, spent = _timed(query, (scope, start, end), repeat)
+                expected, spent_raw = _timed(baseline, (scope, start, end), raw_repeat)
+                mine += spent
+                theirs += spent_raw
+                if answer != expected:
+                    result.mismatches.append(f"{level} {period} {name}: {answer} != raw {expected}")
+            everything += mine
+            everything_raw += theirs
+            lines.append(
+                f"{level:10} {period:8} {percentile(mine, 0.5):8.1f} /{percentile(mine, 0.95):8.1f}"
+                f" {percentile(theirs, 0.5):8.1f} /{percentile(theirs, 0.95):8.1f}"
+            )
+    result.p95, result.raw_p95 = percentile(everything, 0.95), percentile(everything_raw, 0.95)
+    result.table = "\n".join(lines)
+    return result
 
 
 def ingest(world: World, count: int, batch: int, seed: int = 3) -> float:
@@ -66,9 +144,7 @@ def ingest(world: World, count: int, batch: int, seed: int = 3) -> float:
     return lines / (time.perf_counter() - started)
 
 
-def _new_order(
-    world: World, cooperative: int, order_id: str, rng: random.Random
-) -> remote.Order:
+def _new_order(world: World, cooperative: int, order_id: str, rng: random.Random) -> remote.Order:
     variants = world.cooperatives[cooperative][1]
     picked = rng.sample(variants, min(len(variants), rng.randint(1, 3)))
     placed = datetime.now(UTC) - timedelta(minutes=rng.randint(5, 600))
