@@ -19,8 +19,10 @@ from dataclasses import astuple
 from dataclasses import dataclass
 from datetime import date
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import ColumnElement
 from sqlalchemy import Date
 from sqlalchemy import Table
 from sqlalchemy import and_
@@ -256,6 +258,7 @@ def _rebuild_months(first: date, end: date) -> None:
     daily: Table = SalesDaily.__table__
     monthly: Table = SalesMonthly.__table__
     db.session.execute(delete(monthly).where(monthly.c.month >= first, monthly.c.month <= end))
+    month: ColumnElement[Any]
     if db.session.get_bind().dialect.name == "postgresql":
         month = cast(func.date_trunc("month", daily.c.day), Date)
     else:

@@ -27,8 +27,8 @@ from marketplace.sales import services
 from marketplace.sales.models import Order
 from marketplace.sales.models import OrderSource
 from marketplace.sales.models import SalesDaily
-from marketplace.sales.models import SalesMonthly
 from marketplace.sales.models import SalesEntry
+from marketplace.sales.models import SalesMonthly
 from marketplace.shops.models import Shop
 from tests import factories
 from tests.shops.shop_rows import make_shop
