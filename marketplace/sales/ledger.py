@@ -244,7 +244,7 @@ def rebuild(start: date, end: date) -> int:
     columns = ["day", "cooperative_id", "area_id", "shop_id", "channel", "product_id"]
     columns += [*_SUMS, "adjusted_gross", "updated_at"]
     db.session.execute(insert(table).from_select(columns, grouped))
-    _rebuild_months(start.replace(day=1), end)
+    rebuild_months(start.replace(day=1), end)
     return int(
         db.session.scalar(
             select(func.count()).select_from(table).where(table.c.day.between(start, end))
@@ -253,7 +253,7 @@ def rebuild(start: date, end: date) -> int:
     )
 
 
-def _rebuild_months(first: date, end: date) -> None:
+def rebuild_months(first: date, end: date) -> None:
     """The monthly rows of the months from ``first`` to ``end`` as their days summed."""
     daily: Table = SalesDaily.__table__
     monthly: Table = SalesMonthly.__table__
