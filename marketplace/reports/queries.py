@@ -98,7 +98,7 @@ def _where(query: Select[Any], d: Rollup, scope: Scope, start: date, end: date) 
     return query
 
 
-def _keys(d: Rollup, by: str) -> tuple[list[ColumnElement[Any]], Any]:
+def _keys(d: Rollup, by: str) -> tuple[list[Any], Any]:
     """The grouping columns of a breakdown and the join it needs (None for none)."""
     if by == "commune":
         return [d.area_id], None
