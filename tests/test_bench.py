@@ -11,6 +11,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+# SQLite, 50 cooperatives, 3,000 lines: the whole path (bulk ledger checked against book(),
+# every query and its raw GROUP BY compared, ingest) in a few seconds.
+ROLLUPS_TINY = ("--sqlite", "--lines", "3000", "--cooperatives", "50", "--repeat", "2")
+ROLLUPS_TINY += ("--raw-repeat", "1", "--ingest", "20", "--batch", "5")
 
 
 @pytest.mark.parametrize(
@@ -19,8 +23,9 @@ ROOT = Path(__file__).resolve().parents[1]
         ("bench/sync.py", ["--products", "3", "--platforms", "lazada,shopee"], "sync: "),
         ("bench/images.py", ["--photos", "1", "--repeat", "1"], "images: "),
         ("bench/contention.py", ["--products", "2", "--idle", "3"], "contention: "),
+        ("bench/rollups.py", [*ROLLUPS_TINY], "rollups: "),
     ],
-    ids=["sync", "images", "contention"],
+    ids=["sync", "images", "contention", "rollups"],
 )
 def test_benchmark_runs_to_its_last_line(script: str, args: list[str], last_line: str) -> None:
     done = subprocess.run(

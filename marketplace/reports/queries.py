@@ -2,17 +2,21 @@
 
 Nothing here hides anything: ``withheld`` tells the layer above (``privacy.py``) what to
 take out, and every page and export goes through that layer.
-Every query filters ``area_id IN scope`` and the day range, which
-``ix_sales_daily_area_day`` serves.
+Every query filters ``area_id IN scope`` and the period. Whole months (the dashboard's
+month, quarter and year) are read from ``sales_monthly`` through its covering
+``ix_sales_monthly_area_month``, other ranges from ``sales_daily`` (``ix_sales_daily_area_day``):
+bench/rollups.py measured a province's year on the days at ~10× the 50 ms target.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement
+from sqlalchemy import Select
 from sqlalchemy import and_
 from sqlalchemy import case
 from sqlalchemy import extract
@@ -28,6 +32,9 @@ from marketplace.catalog.models import Product
 from marketplace.catalog.models import SubjectType
 from marketplace.extensions import db
 from marketplace.sales.models import SalesDaily
+from marketplace.sales.models import SalesMonthly
+
+Rollup = type[SalesDaily] | type[SalesMonthly]
 
 BREAKDOWNS = (
     "commune",
@@ -74,8 +81,17 @@ def scope_for(area_id: int, cooperative_id: int | None = None) -> Scope:
     return Scope(tuple(ids), cooperative_id)
 
 
-def _sums() -> list[ColumnElement[Any]]:
-    d = SalesDaily
+def _rollup(start: date, end: date) -> Rollup:
+    """The monthly rows when start..end is whole months, else the daily ones."""
+    whole = start.day == 1 and (end + timedelta(days=1)).day == 1
+    return SalesMonthly if whole else SalesDaily
+
+
+def _period(d: Rollup) -> Any:
+    return d.month if d is SalesMonthly else d.day
+
+
+def _sums(d: Rollup) -> list[ColumnElement[Any]]:
     return [
         func.coalesce(func.sum(col), 0)
         for col in (d.orders, d.units, d.gross, d.net, d.unsettled_gross, d.adjusted_gross)
@@ -86,24 +102,22 @@ def _figures(row: Any) -> Figures:
     return Figures(*(int(value or 0) for value in row))
 
 
-def _where(query: Any, scope: Scope, start: date, end: date) -> Any:
-    query = query.where(
-        SalesDaily.area_id.in_(scope.area_ids), SalesDaily.day >= start, SalesDaily.day <= end
-    )
+def _where(query: Select[Any], d: Rollup, scope: Scope, start: date, end: date) -> Select[Any]:
+    period = _period(d)
+    query = query.where(d.area_id.in_(scope.area_ids), period >= start, period <= end)
     if scope.cooperative_id is not None:
-        query = query.where(SalesDaily.cooperative_id == scope.cooperative_id)
+        query = query.where(d.cooperative_id == scope.cooperative_id)
     return query
 
 
-def _keys(by: str) -> tuple[list[Any], Any]:
+def _keys(d: Rollup, by: str) -> tuple[list[Any], Any]:
     """The grouping columns of a breakdown and the join it needs (None for none)."""
-    d = SalesDaily
     if by == "commune":
         return [d.area_id], None
     if by == "channel":
         return [d.channel], None
     if by == "month":
-        return [extract("year", d.day), extract("month", d.day)], None
+        return [extract("year", _period(d)), extract("month", _period(d))], None
     if by == "cooperative":
         return [d.cooperative_id], None
     if by == "product":
@@ -119,11 +133,11 @@ def _keys(by: str) -> tuple[list[Any], Any]:
     raise ValueError(f"unknown breakdown {by!r}")
 
 
-def _joined(query: Any, join: Any) -> Any:
+def _joined(query: Select[Any], d: Rollup, join: Any) -> Select[Any]:
     if join is Product:  # product 0 (lines that matched no variant) has no product row
-        return query.outerjoin(Product, Product.id == SalesDaily.product_id)
+        return query.outerjoin(Product, Product.id == d.product_id)
     if join is Cooperative:
-        return query.join(Cooperative, Cooperative.id == SalesDaily.cooperative_id)
+        return query.join(Cooperative, Cooperative.id == d.cooperative_id)
     return query
 
 
@@ -140,16 +154,18 @@ def _key(by: str, row: Any) -> Any:
 
 def totals(scope: Scope, start: date, end: date) -> Figures:
     """The scope's sums over the days start..end (both included)."""
-    row = db.session.execute(_where(select(*_sums()), scope, start, end)).one()
+    d = _rollup(start, end)
+    row = db.session.execute(_where(select(*_sums(d)), d, scope, start, end)).one()
     return _figures(row)
 
 
 def breakdown(scope: Scope, start: date, end: date, by: str) -> list[tuple[Any, Figures]]:
     """The sums grouped by one of BREAKDOWNS, largest gross first (months in order)."""
-    keys, join = _keys(by)
-    sums = _sums()
-    query = _joined(select(*keys, *sums).select_from(SalesDaily), join)
-    query = _where(query, scope, start, end).group_by(*keys)
+    d = _rollup(start, end)
+    keys, join = _keys(d, by)
+    sums = _sums(d)
+    query = _joined(select(*keys, *sums).select_from(d), d, join)
+    query = _where(query, d, scope, start, end).group_by(*keys)
     query = query.order_by(*keys) if by == "month" else query.order_by(sums[2].desc(), *keys)
     width = len(keys)
     return [(_key(by, row), _figures(row[width:])) for row in db.session.execute(query)]
@@ -159,12 +175,16 @@ def top_products(
     scope: Scope, start: date, end: date, limit: int = 10
 ) -> list[tuple[int, str, Figures]]:
     """The products with the largest gross; lines that matched no product are left out."""
-    sums = _sums()
-    query = select(Product.id, Product.name, *sums).join(
-        Product, Product.id == SalesDaily.product_id
-    )
-    query = _where(query, scope, start, end).group_by(Product.id, Product.name)
-    query = query.order_by(sums[2].desc(), Product.id).limit(limit)
+    d = _rollup(start, end)
+    sums = _sums(d)
+    # The top ids first, then their names: joining every product of a province before
+    # the sort was the slowest dashboard query (bench/rollups.py).
+    best = select(d.product_id, *sums).where(d.product_id != 0)
+    best = _where(best, d, scope, start, end).group_by(d.product_id)
+    top = best.order_by(sums[2].desc(), d.product_id).limit(limit).subquery()
+    figures = list(top.c)[1:]
+    query = select(Product.id, Product.name, *figures).join(Product, Product.id == top.c.product_id)
+    query = query.order_by(figures[2].desc(), Product.id)
     return [(int(row[0]), row[1], _figures(row[2:])) for row in db.session.execute(query)]
 
 
@@ -172,22 +192,22 @@ def withheld(scope: Scope, start: date, end: date, by: str | None) -> dict[Any, 
     """Per cell of a breakdown (or the total, key None): how many producers' sales it holds,
     how many of them are household businesses that have not agreed to share, and those
     households' sums — what the suppression layer takes out."""
-    keys, join = _keys(by) if by else ([], None)
+    d = _rollup(start, end)
+    keys, join = _keys(d, by) if by else ([], None)
     owner = aliased(Cooperative)
     flag = and_(owner.subject_type == SubjectType.HOUSEHOLD, owner.shares_sales_figures == false())
-    d = SalesDaily
     parts = [
         func.coalesce(func.sum(case((flag, col), else_=0)), 0)
         for col in (d.orders, d.units, d.gross, d.net, d.unsettled_gross, d.adjusted_gross)
     ]
-    query = select(
+    query: Select[Any] = select(
         *keys,
         func.count(func.distinct(d.cooperative_id)),
         func.count(func.distinct(case((flag, d.cooperative_id)))),
         *parts,
     ).select_from(d)
-    query = _joined(query.join(owner, owner.id == d.cooperative_id), join)
-    query = _where(query, scope, start, end)
+    query = _joined(query.join(owner, owner.id == d.cooperative_id), d, join)
+    query = _where(query, d, scope, start, end)
     if keys:
         query = query.group_by(*keys)
     width = len(keys)

@@ -5,9 +5,9 @@ file, hand entry, settlement). It compares what the order adds now (``contributi
 with what its entries already add and books the difference: on the day the order was
 placed the first time, later on the day the change happened (the platform's update time,
 or when a revised settlement was read; Vietnam calendar), so a cancellation in December
-does not rewrite November. The same difference is added to ``SalesDaily`` in the same
-transaction, so the daily rollups always equal the entries summed (``rebuild`` makes
-them again from the entries).
+does not rewrite November. The same difference is added to ``SalesDaily`` and
+``SalesMonthly`` in the same transaction, so the rollups always equal the entries summed
+(``rebuild`` makes them again).
 
 Counted: orders to ship, shipped or completed. Cancelled and unpaid orders add nothing;
 a returned order or the returned part of a line adds no units or gross, but its
@@ -20,11 +20,15 @@ from dataclasses import astuple
 from dataclasses import dataclass
 from datetime import date
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import ColumnElement
+from sqlalchemy import Date
 from sqlalchemy import Table
 from sqlalchemy import and_
 from sqlalchemy import case
+from sqlalchemy import cast
 from sqlalchemy import delete
 from sqlalchemy import func
 from sqlalchemy import insert
@@ -41,6 +45,7 @@ from marketplace.extensions import db
 from marketplace.sales.models import Order
 from marketplace.sales.models import SalesDaily
 from marketplace.sales.models import SalesEntry
+from marketplace.sales.models import SalesMonthly
 from marketplace.shops.models import Shop
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -175,15 +180,16 @@ def _entry(
 
 
 def _add_to_daily(order: Order, entries: list[SalesEntry]) -> None:
-    """Add the entries to their days' rows: one upsert per entry, in this transaction."""
+    """Add the entries to their days' and months' rows: two upserts per entry, in this
+    transaction."""
     shop = db.session.get_one(Shop, order.shop_id)
     area_id = db.session.scalar(
         select(Cooperative.area_id).where(Cooperative.id == order.cooperative_id)
     )
-    table: Table = SalesDaily.__table__
+    daily: Table = SalesDaily.__table__
+    monthly: Table = SalesMonthly.__table__
     for entry in entries:
         values = {
-            "day": entry.day,
             "cooperative_id": order.cooperative_id,
             "area_id": area_id,
             "shop_id": order.shop_id,
@@ -193,23 +199,26 @@ def _add_to_daily(order: Order, entries: list[SalesEntry]) -> None:
             "updated_at": utcnow(),
             **{name: getattr(entry, name) for name in _SUMS},
         }
-        db.session.execute(_upsert(table, values))
+        db.session.execute(_upsert(daily, "day", {"day": entry.day, **values}))
+        month = {"month": entry.day.replace(day=1), **values}
+        db.session.execute(_upsert(monthly, "month", month))
 
 
-def _upsert(table: Table, values: dict[str, object]) -> Executable:
-    """INSERT … ON CONFLICT (day, cooperative, shop, product) DO UPDATE: add the sums."""
+def _upsert(table: Table, period: str, values: dict[str, object]) -> Executable:
+    """INSERT … ON CONFLICT (period, cooperative, shop, product) DO UPDATE: add the sums."""
     dialect = db.session.get_bind().dialect.name
     statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
     statement = statement.values(**values)
     added = {name: table.c[name] + statement.excluded[name] for name in (*_SUMS, "adjusted_gross")}
     return statement.on_conflict_do_update(
-        index_elements=["day", "cooperative_id", "shop_id", "product_id"],
+        index_elements=[period, "cooperative_id", "shop_id", "product_id"],
         set_={**added, "updated_at": statement.excluded.updated_at},
     )
 
 
 def rebuild(start: date, end: date) -> int:
-    """Make the daily rows of [start, end] again from the entries; how many rows now."""
+    """Make the daily rows of [start, end] again from the entries, and the monthly rows
+    of the months it touches from the daily rows; how many daily rows now."""
     table: Table = SalesDaily.__table__
     in_range = and_(SalesEntry.day >= start, SalesEntry.day <= end)
     db.session.execute(delete(table).where(table.c.day >= start, table.c.day <= end))
@@ -243,12 +252,40 @@ def rebuild(start: date, end: date) -> int:
     columns = ["day", "cooperative_id", "area_id", "shop_id", "channel", "product_id"]
     columns += [*_SUMS, "adjusted_gross", "updated_at"]
     db.session.execute(insert(table).from_select(columns, grouped))
+    rebuild_months(start.replace(day=1), end)
     return int(
         db.session.scalar(
             select(func.count()).select_from(table).where(table.c.day.between(start, end))
         )
         or 0
     )
+
+
+def rebuild_months(first: date, end: date) -> None:
+    """The monthly rows of the months from ``first`` to ``end`` as their days summed."""
+    daily: Table = SalesDaily.__table__
+    monthly: Table = SalesMonthly.__table__
+    db.session.execute(delete(monthly).where(monthly.c.month >= first, monthly.c.month <= end))
+    month: ColumnElement[Any]
+    if db.session.get_bind().dialect.name == "postgresql":
+        month = cast(func.date_trunc("month", daily.c.day), Date)
+    else:
+        month = func.date(daily.c.day, "start of month")
+    keys = [month, daily.c.cooperative_id, daily.c.area_id, daily.c.shop_id, daily.c.channel]
+    keys.append(daily.c.product_id)
+    sums = [func.sum(daily.c[name]) for name in (*_SUMS, "adjusted_gross")]
+    grouped = (
+        select(*keys, *sums, func.max(daily.c.updated_at))
+        .where(daily.c.day >= first, daily.c.day < _next_month(end))
+        .group_by(*keys)
+    )
+    columns = ["month", "cooperative_id", "area_id", "shop_id", "channel", "product_id"]
+    columns += [*_SUMS, "adjusted_gross", "updated_at"]
+    db.session.execute(insert(monthly).from_select(columns, grouped))
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
 def book_all(batch: int = 500) -> int:

@@ -27,6 +27,7 @@ def add_sales(base_url: str) -> tuple[str, str, int]:
     from marketplace.catalog.models import Cooperative
     from marketplace.catalog.models import Product
     from marketplace.extensions import db
+    from marketplace.sales import ledger
     from marketplace.sales.models import SalesDaily
 
     app = LIVE_APPS[base_url]
@@ -53,6 +54,8 @@ def add_sales(base_url: str) -> tuple[str, str, int]:
                         updated_at=datetime(2026, month, 6 + n, tzinfo=UTC),
                     )
                 )
+        db.session.flush()
+        ledger.rebuild_months(date(2026, 10, 1), date(2026, 11, 30))  # written by hand
         first = coops[0]
         found = (first.area.name, first.name, 1_000_000)
         db.session.commit()

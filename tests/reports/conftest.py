@@ -12,6 +12,7 @@ import pytest
 from marketplace.auth.models import Role
 from marketplace.catalog.models import SubjectType
 from marketplace.extensions import db
+from marketplace.sales import ledger
 from marketplace.sales.models import SalesDaily
 from tests import factories
 
@@ -98,6 +99,8 @@ def world() -> World:
     )
     daily(coop_b, 0, date(2026, 11, 30), "lazada", orders=1, units=1, gross=10_000)
     db.session.flush()
+    # The rows above were written by hand, not booked: sum them into their months too.
+    ledger.rebuild_months(date(2026, 10, 1), date(2026, 11, 30))
     official = factories.UserFactory(role=Role.OFFICIAL, area_id=province.id)
     official_a = factories.UserFactory(role=Role.OFFICIAL, area_id=commune_a.id)
     manager = factories.member(coop_a)

@@ -28,6 +28,7 @@ from marketplace.sales.models import Order
 from marketplace.sales.models import OrderSource
 from marketplace.sales.models import SalesDaily
 from marketplace.sales.models import SalesEntry
+from marketplace.sales.models import SalesMonthly
 from marketplace.shops.models import Shop
 from tests import factories
 from tests.shops.shop_rows import make_shop
@@ -82,6 +83,25 @@ def daily(shop: Shop) -> dict[tuple[date, int], tuple[int, ...]]:
         for r in rows
         if any(getattr(r, n) for n in SUMS)
     }
+
+
+def monthly(shop: Shop) -> dict[tuple[date, int], tuple[int, ...]]:
+    rows = db.session.scalars(select(SalesMonthly).where(SalesMonthly.shop_id == shop.id))
+    return {
+        (r.month, r.product_id): tuple(getattr(r, n) for n in SUMS)
+        for r in rows
+        if any(getattr(r, n) for n in SUMS)
+    }
+
+
+def by_month(days: dict[tuple[date, int], tuple[int, ...]]) -> dict[tuple[date, int], tuple]:
+    """Daily figures summed per month (the first day names it)."""
+    sums: dict[tuple[date, int], list[int]] = defaultdict(lambda: [0] * len(SUMS))
+    for (day, product_id), row in days.items():
+        total = sums[(day.replace(day=1), product_id)]
+        for index, value in enumerate(row):
+            total[index] += value
+    return {key: tuple(row) for key, row in sums.items() if any(row)}
 
 
 def entries_summed(shop: Shop) -> dict[tuple[date, int], tuple[int, ...]]:
@@ -161,10 +181,13 @@ def test_rebuild_makes_the_same_rows_again_from_the_entries(setup: Setup) -> Non
     services.upsert_order(setup.shop, remote("O4", OrderStatus.TO_SHIP, NOV_30, lines))
     later = datetime(2027, 1, 3, tzinfo=UTC)
     services.upsert_order(setup.shop, remote("O4", OrderStatus.RETURNED, later, lines))
-    before = daily(setup.shop)
+    before, months = daily(setup.shop), monthly(setup.shop)
+    assert months == by_month(before)
     db.session.execute(SalesDaily.__table__.delete())
+    db.session.execute(SalesMonthly.__table__.delete())
     ledger.rebuild(date(2026, 1, 1), date(2027, 12, 31))
     assert daily(setup.shop) == before
+    assert monthly(setup.shop) == months
     assert before[(date(2027, 1, 3), setup.products[0])][-1] == -100  # restates November
 
 
@@ -207,10 +230,13 @@ def test_rollups_always_equal_the_ledger_whatever_the_history(
         product_of = dict(_variants(Setup(shop, products)))
         for order in db.session.scalars(select(Order).where(Order.shop_id == shop_id)):
             assert ledger.booked(order.id) == ledger.contribution(order, product_of)
-        incremental = daily(shop)
+        incremental, months = daily(shop), monthly(shop)
         assert incremental == entries_summed(shop)
-        ledger.rebuild(date(2026, 1, 1), date(2027, 12, 31))
+        assert months == by_month(incremental)
+        # A rebuild of part of a month keeps the month equal to its days.
+        ledger.rebuild(date(2026, 12, 10), date(2027, 12, 31))
         assert daily(shop) == incremental
+        assert monthly(shop) == months
     finally:
         nested.rollback()
         db.session.expunge_all()  # nothing of this example is seen by the next
