@@ -213,7 +213,25 @@ class SalesEntry(db.Model):  # type: ignore[name-defined]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class SalesDaily(db.Model):  # type: ignore[name-defined]
+class RollupRow:
+    """The columns the daily and the monthly rollups share: whose sales, and their sums."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cooperative_id: Mapped[int] = mapped_column(Integer)
+    area_id: Mapped[int] = mapped_column(Integer)
+    shop_id: Mapped[int] = mapped_column(Integer)
+    channel: Mapped[str] = mapped_column(String(20))
+    product_id: Mapped[int] = mapped_column(Integer)
+    orders: Mapped[int] = mapped_column(Integer, default=0)
+    units: Mapped[int] = mapped_column(Integer, default=0)
+    gross: Mapped[int] = mapped_column(BigInteger, default=0)
+    net: Mapped[int] = mapped_column(BigInteger, default=0)
+    unsettled_gross: Mapped[int] = mapped_column(BigInteger, default=0)
+    adjusted_gross: Mapped[int] = mapped_column(BigInteger, default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class SalesDaily(RollupRow, db.Model):  # type: ignore[name-defined]
     """Sales per Vietnam calendar day × cooperative × shop × product: the entries summed.
 
     Derived data (``flask sales rebuild`` makes it again from the entries), so no foreign
@@ -228,20 +246,7 @@ class SalesDaily(db.Model):  # type: ignore[name-defined]
         Index("ix_sales_daily_cooperative_day", "cooperative_id", "day"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     day: Mapped[date] = mapped_column(Date)
-    cooperative_id: Mapped[int] = mapped_column(Integer)
-    area_id: Mapped[int] = mapped_column(Integer)
-    shop_id: Mapped[int] = mapped_column(Integer)
-    channel: Mapped[str] = mapped_column(String(20))
-    product_id: Mapped[int] = mapped_column(Integer)
-    orders: Mapped[int] = mapped_column(Integer, default=0)
-    units: Mapped[int] = mapped_column(Integer, default=0)
-    gross: Mapped[int] = mapped_column(BigInteger, default=0)
-    net: Mapped[int] = mapped_column(BigInteger, default=0)
-    unsettled_gross: Mapped[int] = mapped_column(BigInteger, default=0)
-    adjusted_gross: Mapped[int] = mapped_column(BigInteger, default=0)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
 class SkuAlias(db.Model):  # type: ignore[name-defined]
@@ -264,7 +269,7 @@ class SkuAlias(db.Model):  # type: ignore[name-defined]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class SalesMonthly(db.Model):  # type: ignore[name-defined]
+class SalesMonthly(RollupRow, db.Model):  # type: ignore[name-defined]
     """``SalesDaily`` summed per calendar month (``month`` is its first day), kept by the
     same upserts: a province's year is ~12× fewer rows to read than its days.
 
@@ -293,20 +298,7 @@ class SalesMonthly(db.Model):  # type: ignore[name-defined]
         Index("ix_sales_monthly_cooperative_month", "cooperative_id", "month"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     month: Mapped[date] = mapped_column(Date)
-    cooperative_id: Mapped[int] = mapped_column(Integer)
-    area_id: Mapped[int] = mapped_column(Integer)
-    shop_id: Mapped[int] = mapped_column(Integer)
-    channel: Mapped[str] = mapped_column(String(20))
-    product_id: Mapped[int] = mapped_column(Integer)
-    orders: Mapped[int] = mapped_column(Integer, default=0)
-    units: Mapped[int] = mapped_column(Integer, default=0)
-    gross: Mapped[int] = mapped_column(BigInteger, default=0)
-    net: Mapped[int] = mapped_column(BigInteger, default=0)
-    unsettled_gross: Mapped[int] = mapped_column(BigInteger, default=0)
-    adjusted_gross: Mapped[int] = mapped_column(BigInteger, default=0)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
 def reserved_by_variant(cooperative_id: int) -> dict[int, int]:
