@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from sqlalchemy import JSON
+from sqlalchemy import Column
 from werkzeug.routing import IntegerConverter
 from werkzeug.routing import Map
 
@@ -122,6 +124,22 @@ def _configure_redis(app: Flask) -> None:
     app.config["RQ_CONNECTION"] = url
 
 
+def _compare_server_default(
+    context: object,
+    inspected_column: object,
+    metadata_column: Column[object],
+    inspected_default: str | None,
+    metadata_default: object,
+    rendered_metadata_default: str | None,
+) -> bool | None:
+    """Alembic's default comparison, except for JSON columns: on PostgreSQL it asks the
+    server ``'{}'::json = '{}'``, which fails (json has no equality operator)."""
+    if not isinstance(metadata_column.type, JSON):
+        return None
+    inspected = (inspected_default or "").split("::", 1)[0]
+    return inspected != (rendered_metadata_default or "")
+
+
 def _init_extensions(app: Flask) -> None:
     from marketplace import extensions
     from marketplace.auth import services as auth_services
@@ -139,7 +157,7 @@ def _init_extensions(app: Flask) -> None:
         extensions.db,
         directory=str(Path(__file__).resolve().parent.parent / "migrations"),
         compare_type=True,
-        compare_server_default=True,
+        compare_server_default=_compare_server_default,
         render_as_batch=True,
     )
     extensions.csrf.init_app(app)
