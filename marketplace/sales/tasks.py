@@ -52,15 +52,17 @@ def pull_shop_orders(job_id: str, shop_id: int) -> str | None:
 @jobs.periodic(60, queue=jobs.SALES)
 def pull_all_orders() -> int:
     """Cron (every minute): queue a light pull of recent orders for every shop that has them."""
-    shops = [
-        shop
-        for shop in db.session.scalars(select(Shop).where(Shop.status == ShopStatus.CONNECTED))
-        if health.takes_orders(shop)
-    ]
+    shops = _shops_taking_orders()
     for shop in shops:
         pull_shop_orders.enqueue(shop_id=shop.id, for_cooperative=shop.cooperative_id)
     db.session.commit()
     return len(shops)
+
+
+def _shops_taking_orders() -> list[Shop]:
+    """The connected shops whose orders (and their money) the crons pull."""
+    connected = db.session.scalars(select(Shop).where(Shop.status == ShopStatus.CONNECTED))
+    return [shop for shop in connected if health.takes_orders(shop)]
 
 
 UNREACHABLE = jobs.N_(
@@ -92,11 +94,7 @@ def pull_shop_settlements(job_id: str, shop_id: int) -> str | None:
 @jobs.periodic(15 * 60, queue=jobs.SALES)
 def pull_all_settlements() -> int:
     """Cron (every 15 minutes): queue a settlement pull for every shop that takes orders."""
-    shops = [
-        shop
-        for shop in db.session.scalars(select(Shop).where(Shop.status == ShopStatus.CONNECTED))
-        if health.takes_orders(shop)
-    ]
+    shops = _shops_taking_orders()
     for shop in shops:
         pull_shop_settlements.enqueue(shop_id=shop.id, for_cooperative=shop.cooperative_id)
     db.session.commit()

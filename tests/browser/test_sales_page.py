@@ -3,7 +3,6 @@ an order line's unknown SKU to a product, at 360 px, with no accessibility viola
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from datetime import UTC
 from datetime import datetime
@@ -13,7 +12,6 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from marketplace.auth.models import User
 from marketplace.catalog.models import Variant
@@ -32,6 +30,7 @@ from tests.browser.test_account_page import no_axe_violations
 from tests.browser.test_catalogue_flow import log_in
 from tests.browser.test_catalogue_flow import no_sideways_scroll
 from tests.conftest import make_app
+from tests.connectors.harness import serve
 from tests.databases import fresh_database
 from tests.databases import redis_url_for
 from tests.shops.shop_rows import make_shop
@@ -100,14 +99,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, redis_base_url: str) -
         db.session.commit()
         NAMES[:] = _add_orders()
         db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
+    with serve(app) as url:
+        yield url
 
 
 def text(page: Any, selector: str) -> str:
